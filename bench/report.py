@@ -1,0 +1,254 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Turns bench/run.sh's raw results into markdown tables.
+
+    report.py DIR table METRIC   one table (the note is printed by run.sh)
+    report.py DIR goals          the summary of every goal
+
+DIR holds results.tsv (metric, subject, value: one line per repetition;
+a value starting with '!' is a failure text instead of a number) and
+subjects.tsv (subject, link class, path).
+"""
+import statistics
+import sys
+
+STATIC_PEERS = ["tini-static", "catatonit"]
+DYNAMIC_PEERS = ["tini", "dumb-init"]
+ALL_PEERS = STATIC_PEERS + DYNAMIC_PEERS
+
+# Each metric: title, unit, how many values a subject has ("single" for
+# sizes), ratio columns as (reference subject, row classes it applies to),
+# and the goals as (subject, kind, arguments).
+SPEC = {
+    "size": dict(
+        title="1. Binary size, stripped (KiB)", unit="KiB", single=True,
+        ratios=[("cginit-static", None), ("cginit", {"dynamic"})],
+        goals=[("cginit-static", "below", (96, 64, "KiB"))]),
+    "rss": dict(
+        title="2. Idle RSS of PID 1 (VmRSS, KiB)", unit="KiB",
+        ratios=[("cginit-static", None), ("cginit", {"dynamic"})],
+        goals=[("cginit-static", "below", (100, None, "KB"))]),
+    "wakeups": dict(
+        title="3. Idle wakeups of PID 1 (context switches in the idle window)",
+        unit="switches",
+        ratios=[],
+        goals=[("cginit-static", "zero", ()), ("cginit", "zero", ())]),
+    "reap_cpu": dict(
+        title="4a. Reaping: init CPU per reaped orphan (µs)", unit="µs",
+        ratios=[("cginit-static", None), ("cginit", {"dynamic"})],
+        goals=[("cginit-static", "best", ALL_PEERS),
+               ("cginit", "best", ALL_PEERS)]),
+    "reap_wall": dict(
+        title="4b. Reaping: wall time from first fork to zero zombies (ms)",
+        unit="ms",
+        ratios=[("cginit-static", None), ("cginit", {"dynamic"})],
+        goals=[]),
+    "reap_peak": dict(
+        title="4c. Reaping: peak zombie count seen", unit="zombies",
+        ratios=[], goals=[]),
+    "startup": dict(
+        title="5. Start-up latency: `INIT -- /bin/true` (ms, median of runs)",
+        unit="ms",
+        ratios=[("cginit-static", None), ("cginit", {"dynamic"}),
+                ("tini", None), ("bare /bin/true", None)],
+        goals=[("cginit-static", "best", ALL_PEERS),
+               ("cginit", "best", DYNAMIC_PEERS)]),
+    "sig_median": dict(
+        title="6a. Signal forwarding round trip, median (µs)", unit="µs",
+        ratios=[("cginit-static", None), ("cginit", {"dynamic"}),
+                ("direct (no init)", None)],
+        goals=[("cginit-static", "best", ALL_PEERS),
+               ("cginit", "best", DYNAMIC_PEERS)]),
+    "sig_p99": dict(
+        title="6b. Signal forwarding round trip, p99 (µs)", unit="µs",
+        ratios=[("cginit-static", None), ("cginit", {"dynamic"}),
+                ("direct (no init)", None)],
+        goals=[]),
+}
+
+
+def load(directory):
+    subjects = []
+    for line in open(f"{directory}/subjects.tsv", encoding="utf-8"):
+        name, klass, path = line.rstrip("\n").split("\t")
+        subjects.append((name, klass, path))
+    results = {}
+    try:
+        for line in open(f"{directory}/results.tsv", encoding="utf-8"):
+            metric, name, value = line.rstrip("\n").split("\t", 2)
+            results.setdefault(metric, {}).setdefault(name, []).append(value)
+    except FileNotFoundError:
+        pass
+    return subjects, results
+
+
+def fmt(x):
+    if x is None:
+        return ""
+    if x == 0:
+        return "0"
+    a = abs(x)
+    if a >= 100:
+        return f"{x:.0f}"
+    if a >= 10:
+        return f"{x:.1f}"
+    if a >= 1:
+        return f"{x:.2f}"
+    return f"{x:.3f}"
+
+
+class Cell:
+    """The values of one subject for one metric."""
+
+    def __init__(self, raw):
+        raw = raw or []
+        self.numbers = [float(v) for v in raw if not v.startswith("!")]
+        self.problems = [v[1:] for v in raw if v.startswith("!")]
+
+    @property
+    def ok(self):
+        return bool(self.numbers) and not self.problems
+
+    @property
+    def median(self):
+        return statistics.median(self.numbers) if self.ok else None
+
+    def why(self):
+        if self.problems:
+            # the same text once, with a count when it repeats
+            first = self.problems[0]
+            n = self.problems.count(first)
+            return first + (f" (×{n})" if n > 1 else "")
+        return "not run"
+
+
+def evaluate(metric, spec, cells):
+    """Returns {subject: (verdict, text)} for the metric's goals."""
+    out = {}
+    for subject, kind, args in spec["goals"]:
+        cell = cells.get(subject)
+        if cell is None or not cell.ok:
+            out[subject] = ("n/a", f"not measured: {cell.why() if cell else 'not run'}")
+            continue
+        if kind == "below":
+            limit, stretch, unit = args
+            if cell.median < limit:
+                text = f"PASS (< {limit} {unit})"
+                if stretch is not None:
+                    text += (f"; stretch < {stretch} {unit}: "
+                             + ("PASS" if cell.median < stretch else "MISS"))
+                out[subject] = ("PASS", text)
+            else:
+                out[subject] = ("MISS", f"MISS (goal < {limit} {unit})")
+        elif kind == "zero":
+            worst = max(cell.numbers)
+            if worst == 0:
+                out[subject] = ("PASS", "PASS (0 in every repetition)")
+            else:
+                out[subject] = ("MISS", f"MISS (up to {fmt(worst)}; goal 0)")
+        elif kind == "best":
+            peers = [(p, cells[p].median) for p in args
+                     if p in cells and cells[p].ok]
+            if not peers:
+                out[subject] = ("n/a", "no peer measured")
+                continue
+            best, value = min(peers, key=lambda pv: pv[1])
+            delta = (cell.median / value - 1) * 100 if value else 0.0
+            scope = "best peer" if args == ALL_PEERS else "best dynamic peer"
+            verdict = "PASS" if cell.median <= value else "MISS"
+            out[subject] = (verdict,
+                            f"{verdict} ({delta:+.0f}% vs {scope} {best})")
+    return out
+
+
+def table(directory, metric):
+    spec = SPEC[metric]
+    subjects, results = load(directory)
+    raw = results.get(metric, {})
+    names = [s[0] for s in subjects if s[0] in raw or s[1] != "baseline"]
+    klass = {s[0]: s[1] for s in subjects}
+    cells = {n: Cell(raw.get(n)) for n in names}
+    goals = evaluate(metric, spec, cells)
+
+    print(f"### {spec['title']}")
+    print()
+    head = ["init", "link"]
+    head += ["value"] if spec.get("single") else ["median", "min", "max"]
+    head += [f"÷ {ref}" for ref, _ in spec["ratios"]]
+    if spec["goals"]:
+        head.append("goal")
+    print("| " + " | ".join(head) + " |")
+    aligns = ["---", "---"] + ["--:"] * (len(head) - 2)
+    if spec["goals"]:
+        aligns[-1] = "---"
+    print("|" + "|".join(aligns) + "|")
+    for name in names:
+        cell = cells[name]
+        row = [name, klass.get(name, "?")]
+        nvals = 1 if spec.get("single") else 3
+        if cell.ok:
+            if spec.get("single"):
+                row.append(fmt(cell.median))
+            else:
+                row += [fmt(cell.median), fmt(min(cell.numbers)),
+                        fmt(max(cell.numbers))]
+        else:
+            row += [f"**{cell.why()}**"] + [""] * (nvals - 1)
+        for ref, classes in spec["ratios"]:
+            if classes is not None and klass.get(name) not in classes:
+                row.append("")
+                continue
+            refcell = cells.get(ref)
+            if not cell.ok:
+                row.append("")
+            elif refcell is None or not refcell.ok:
+                row.append("n/a")
+            elif refcell.median == 0:
+                row.append("∞" if cell.median else "1.00×")
+            else:
+                row.append(f"{cell.median / refcell.median:.2f}×")
+        if spec["goals"]:
+            row.append(goals[name][1] if name in goals else "")
+        print("| " + " | ".join(row) + " |")
+    print()
+
+
+def goals_summary(directory):
+    subjects, results = load(directory)
+    rows = []
+    for metric, spec in SPEC.items():
+        raw = results.get(metric, {})
+        cells = {s[0]: Cell(raw.get(s[0])) for s in subjects}
+        for subject, (verdict, text) in evaluate(metric, spec, cells).items():
+            rows.append((spec["title"].split(" ", 1)[0].rstrip("."),
+                         spec["title"].split(" ", 1)[1], subject, verdict, text))
+    try:
+        for line in open(f"{directory}/goals-extra.tsv", encoding="utf-8"):
+            rows.append(tuple(line.rstrip("\n").split("\t")))
+    except FileNotFoundError:
+        pass
+    print("### Goals")
+    print()
+    print("| # | metric | binary | verdict | detail |")
+    print("|---|---|---|---|---|")
+    for r in rows:
+        print("| " + " | ".join(r) + " |")
+    print()
+    counts = {v: sum(1 for r in rows if r[3] == v) for v in ("PASS", "MISS", "n/a")}
+    print(f"goals: {counts['PASS']} pass, {counts['MISS']} miss, "
+          f"{counts['n/a']} not measured")
+
+
+def main(argv):
+    if len(argv) >= 4 and argv[2] == "table":
+        table(argv[1], argv[3])
+    elif len(argv) == 3 and argv[2] == "goals":
+        goals_summary(argv[1])
+    else:
+        sys.stderr.write(__doc__)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

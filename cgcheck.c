@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cginit --check: what the cgroup bootstrap would find here, and whether
+ * --cgroup=require would succeed. It only reads; it writes nothing.
+ */
+#include "cginit.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_REASONS 8
+
+struct check_report {
+	int fd;
+	const char *reasons[MAX_REASONS];
+	char reason_buf[MAX_REASONS][1100];
+	int n_reasons;
+};
+
+static void kv(struct check_report *r, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void kv(struct check_report *r, const char *key, const char *fmt, ...)
+{
+	char value[1200], line[1400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(value, sizeof(value), fmt, ap);
+	va_end(ap);
+	int n = snprintf(line, sizeof(line), "%-18s %s\n", key, value);
+	if (n > 0) {
+		ssize_t unused = write(r->fd, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+		(void)unused;
+	}
+}
+
+static void add_reason(struct check_report *r, const char *text)
+{
+	if (r->n_reasons >= MAX_REASONS)
+		return;
+	size_t len = strnlen(text, sizeof(r->reason_buf[0]) - 1);
+	memcpy(r->reason_buf[r->n_reasons], text, len);
+	r->reason_buf[r->n_reasons][len] = '\0';
+	r->reasons[r->n_reasons] = r->reason_buf[r->n_reasons];
+	r->n_reasons++;
+}
+
+static void read_trimmed(int dirfd, const char *name, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	ssize_t n = read(fd, buf, len - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	for (char *p = buf; *p; p++)
+		if (*p == '\n')
+			*p = (p[1] ? ' ' : '\0');
+}
+
+static unsigned count_lines(int dirfd, const char *name)
+{
+	char buf[8192];
+	unsigned n = 0;
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t got;
+	while ((got = read(fd, buf, sizeof(buf))) > 0)
+		for (ssize_t i = 0; i < got; i++)
+			n += buf[i] == '\n';
+	close(fd);
+	return n;
+}
+
+/* A per-cgroup file such as memory.peak exists in non-root cgroups only;
+ * when C is a namespace root, look at one of its children instead. */
+static const char *file_presence(int c_fd, const char *name, const struct cg_names *names)
+{
+	if (faccessat(c_fd, name, F_OK, 0) == 0)
+		return "yes";
+	const char *children[] = {names->init, names->sandbox};
+	for (size_t i = 0; i < 2; i++) {
+		char path[256];
+		snprintf(path, sizeof(path), "%s/%s", children[i], name);
+		if (faccessat(c_fd, path, F_OK, 0) == 0)
+			return "yes";
+	}
+	for (size_t i = 0; i < 2; i++)
+		if (faccessat(c_fd, children[i], F_OK, 0) == 0)
+			return "no";
+	return "no (or C is a root: known after the bootstrap)";
+}
+
+static void report_controllers(struct check_report *r, int c_fd, const struct cg_config *cfg)
+{
+	char avail[512], enabled[512], wanted[256], type[64];
+	struct cg_err err = {0};
+	read_trimmed(c_fd, "cgroup.controllers", avail, sizeof(avail));
+	read_trimmed(c_fd, "cgroup.subtree_control", enabled, sizeof(enabled));
+	read_trimmed(c_fd, "cgroup.type", type, sizeof(type));
+	kv(r, "cgroup.type:", "%s", type[0] ? type : "domain (root)");
+	if (type[0] && strcmp(type, "domain") != 0)
+		add_reason(r, "C is not a plain domain cgroup");
+	kv(r, "processes in C:", "%u", count_lines(c_fd, "cgroup.procs"));
+	kv(r, "available:", "%s", avail[0] ? avail : "(none)");
+	kv(r, "enabled:", "%s", enabled[0] ? enabled : "(none)");
+	if (cg_wanted_controllers(cfg->extra_controllers, wanted, sizeof(wanted), &err) < 0) {
+		add_reason(r, err.msg);
+		return;
+	}
+	kv(r, "wanted:", "%s", wanted);
+	char *save = NULL;
+	for (char *t = strtok_r(wanted, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+		if (cg_has_token(avail, t))
+			continue;
+		char msg[128];
+		snprintf(msg, sizeof(msg), "controller %s not delegated by the parent cgroup", t);
+		if (strcmp(t, "cpu") == 0 || strcmp(t, "memory") == 0 || strcmp(t, "pids") == 0)
+			add_reason(r, msg);
+		else
+			kv(r, "warning:", "%s (optional, would be skipped)", msg);
+	}
+}
+
+static void report_features(struct check_report *r, int c_fd, const struct cg_names *names,
+			    bool clone3)
+{
+	const char *files[] = {"memory.swap.max", "memory.peak", "pids.peak", "cgroup.kill"};
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char key[32];
+		snprintf(key, sizeof(key), "%s:", files[i]);
+		kv(r, key, "%s", file_presence(c_fd, files[i], names));
+	}
+	kv(r, "clone3:", "%s", clone3 ? "yes (the worker is forked straight into its cgroup)"
+				       : "no (the worker moves itself before exec)");
+}
+
+int cg_check(const struct cg_sys *sys, const struct cg_config *cfg, bool clone3, int out_fd)
+{
+	struct check_report r = {.fd = out_fd};
+	struct cg_probe p;
+	struct cg_err err = {0};
+	if (cg_probe(sys, &p, &err) < 0) {
+		add_reason(&r, err.msg);
+		goto verdict;
+	}
+	kv(&r, "cgroup version:", "%s", cg_hierarchy_name(p.hier));
+	if (p.hier != CG_HIER_V2) {
+		add_reason(&r, p.hier == CG_HIER_NONE ? "no cgroup filesystem mounted"
+						      : "cginit needs cgroup v2");
+		goto verdict;
+	}
+	kv(&r, "mount:", "%s", p.mount);
+	kv(&r, "read-only:", "%s", p.readonly ? "yes" : "no");
+	if (p.readonly)
+		add_reason(&r, "cgroupfs is read-only: run the container with --privileged, or "
+			       "podman --security-opt unmask=/sys/fs/cgroup");
+	kv(&r, "cgroup (C):", "%s", p.path);
+	kv(&r, "namespace root:", "%s", p.ns_root ? "yes" : "no (host cgroup namespace?)");
+	int c_fd = open(p.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (c_fd < 0) {
+		char msg[PATH_MAX + 64];
+		snprintf(msg, sizeof(msg), "cannot open %s: %s", p.path, strerror(errno));
+		add_reason(&r, msg);
+		goto verdict;
+	}
+	if (!p.readonly && faccessat(c_fd, "cgroup.procs", W_OK, AT_EACCESS) < 0)
+		add_reason(&r, "no write access to C/cgroup.procs: run cginit as root");
+	report_controllers(&r, c_fd, cfg);
+	report_features(&r, c_fd, cfg->names, clone3);
+	kv(&r, "CGINIT_SANDBOX:", "%s/%s/%s", strcmp(p.path, "/") ? p.path : "",
+	   cfg->names->sandbox, cfg->names->jobs);
+	kv(&r, "nsjail flags:", "--use_cgroupv2 --cgroupv2_mount \"$CGINIT_SANDBOX\"");
+	close(c_fd);
+verdict:
+	kv(&r, "require mode:", "%s", r.n_reasons ? "would fail" : "would succeed");
+	for (int i = 0; i < r.n_reasons; i++)
+		kv(&r, "reason:", "%s", r.reasons[i]);
+	return r.n_reasons ? 1 : 0;
+}

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cginit: a tiny PID 1 for containers that run sandboxes.
+ *
+ * Shared declarations for every module: the error-reporting helper, the
+ * parsed command line, and the interfaces between init.c (orchestration),
+ * reaper.c (children and signals) and cgsetup.c (every cgroup write).
+ */
+#ifndef CGINIT_H
+#define CGINIT_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifndef CGINIT_VERSION
+#define CGINIT_VERSION "0.1.0"
+#endif
+#ifndef CGINIT_GIT
+#define CGINIT_GIT "unknown"
+#endif
+
+/* Exit codes, following the conventions of docker run, env and timeout. */
+enum {
+	EXIT_CGINIT_FAILURE = 125, /* cginit itself failed */
+	EXIT_CANNOT_EXEC = 126,    /* command found but not executable */
+	EXIT_NOT_FOUND = 127,      /* command not found */
+};
+
+/* ---- log.c: the one error-reporting helper ---------------------------- */
+
+enum log_level { LOG_ERROR = 0, LOG_WARN = 1, LOG_INFO = 2, LOG_DEBUG = 3 };
+
+extern int cg_verbosity; /* messages above this level are dropped */
+
+/* An error kept for the caller to print, as an error or as a warning. */
+struct cg_err {
+	bool set;
+	int errnum;
+	char msg[1024];
+};
+
+/* Prints "cginit: <message>" to stderr in one write(2). */
+void cg_log(enum log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Reports a failure: "<message>: strerror(errnum)" (no cause when errnum is
+ * 0). With err NULL it is printed now; otherwise the first one is kept in
+ * *err. Returns -1 so that callers can `return cg_error(...)`. */
+int cg_error(struct cg_err *err, int errnum, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void cg_err_print(const struct cg_err *err, enum log_level level);
+
+/* ---- options.c ---------------------------------------------------------- */
+
+enum cgroup_mode { CGROUP_AUTO = 0, CGROUP_REQUIRE, CGROUP_OFF };
+
+#define CGINIT_MAX_REMAP 256
+
+struct cg_names {
+	const char *init;    /* C/init: cginit and what was in C at start */
+	const char *sandbox; /* C/sandbox: the delegated subtree */
+	const char *worker;  /* C/sandbox/worker: the worker's leaf */
+	const char *jobs;    /* C/sandbox/jobs: per-job cgroups go here */
+};
+
+struct cg_limits {
+	const char *memory_max;      /* memory.max of jobs/ */
+	const char *pids_max;        /* pids.max of jobs/ */
+	const char *cpu_max;         /* cpu.max of jobs/ */
+	const char *max_descendants; /* cgroup.max.descendants of jobs/ */
+};
+
+struct options {
+	/* init */
+	bool subreaper;
+	int pdeathsig;          /* 0: none */
+	bool kill_process_group; /* forward to the worker's process group */
+	bool warn_on_reap;
+	int grace_ms;            /* -1: no grace; SIGTERM/SIGINT only forwarded */
+	bool remap[CGINIT_MAX_REMAP];
+	int verbosity;
+
+	/* cgroup */
+	enum cgroup_mode cgroup_mode;
+	bool cgroup_mode_explicit; /* given on the command line or env */
+	const char *controllers;   /* extra controllers, comma or space list */
+	struct cg_limits limits;
+	const char *delegate_to;   /* UID[:GID] */
+	struct cg_names names;
+
+	/* privileges (privdrop.c) */
+	const char *user;
+	const char *cap_drop;
+	const char *cap_keep;
+	bool no_new_privs;
+
+	/* diagnostics and the command */
+	bool check;
+	char **argv; /* the worker's argv, NULL-terminated */
+};
+
+enum parse_result {
+	PARSE_OK = 0,   /* run the worker */
+	PARSE_EXIT_OK,  /* --help, --version, -l printed: exit 0 */
+	PARSE_ERROR,    /* message printed: exit 125 */
+};
+
+/* getenv is injected so that tests can parse without touching environ. */
+typedef char *(*getenv_fn)(const char *name);
+
+enum parse_result options_parse(struct options *opt, int argc, char **argv,
+				getenv_fn env);
+int parse_signal(const char *text);            /* -1 when invalid */
+const char *signal_name(int sig);              /* "SIGTERM", or NULL */
+int parse_exit_code(const char *text);         /* 0..255, or -1 */
+int parse_duration_ms(const char *text);       /* seconds, may be "1.5" */
+void usage(int fd);
+
+/* ---- reaper.c ----------------------------------------------------------- */
+
+/* Hooks that reaper.c calls into: they keep cgroup and privilege work out of
+ * reaper.c and let tests run the loop without either. */
+struct spawn_hooks {
+	int cgroup_fd;   /* fd of the worker's cgroup dir, or -1 */
+	/* Called in the child after fork, before exec; in_cgroup says whether
+	 * clone3 already placed it in cgroup_fd. Returns 0, or -1 having
+	 * printed why. Runs with every signal still blocked. */
+	int (*before_exec)(void *ctx, bool in_cgroup);
+	void *ctx;
+};
+
+struct reaper_config {
+	bool kill_process_group;
+	bool warn_on_reap;
+	bool subreaper_mode;   /* not PID 1: clean up descendants at the end */
+	int grace_ms;          /* -1: none */
+	/* Called when the grace expired, or when the worker exited, to kill
+	 * what is left of the sandbox; returns 0 when it did the job. */
+	int (*kill_sandbox)(void *ctx);
+	void *kill_ctx;
+	const char *proc_root; /* "/proc" normally */
+	uint64_t (*now_ms)(void); /* NULL: CLOCK_MONOTONIC */
+};
+
+/* Blocks every signal, saving the mask the process inherited. */
+int reaper_block_signals(sigset_t *inherited);
+/* Forks the worker into its own process group and execs argv. */
+pid_t reaper_spawn(char **argv, const sigset_t *inherited,
+		   const struct spawn_hooks *hooks);
+/* Runs until the worker exits; returns its wait status. */
+int reaper_loop(pid_t worker, const struct reaper_config *cfg);
+/* After the worker: reap what is left; as a subreaper, end descendants. */
+void reaper_finish(const struct reaper_config *cfg);
+/* Maps a wait status to an exit code: the code, or 128+N for signal N. */
+int exit_code_from_status(int status);
+int reaper_become_subreaper(void);
+int reaper_set_pdeathsig(int sig);
+uint64_t monotonic_ms(void);
+
+/* ---- cgsetup.c ---------------------------------------------------------- */
+
+#include "cgsetup.h"
+
+#endif

@@ -1,0 +1,857 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The cgroup v2 bootstrap: turn C, the cgroup cginit starts in, into
+ *
+ *   C/                no processes; +cpu +memory +pids
+ *   ├── init/         cginit and every process that was in C
+ *   └── sandbox/      delegated; no processes; same controllers
+ *       ├── worker/   the worker
+ *       └── jobs/     the sandboxer's per-job cgroups go here
+ *
+ * The kernel rules that shape it (Documentation/admin-guide/cgroup-v2.rst):
+ * - "no internal processes": controllers can be enabled in a cgroup's
+ *   subtree_control only while it holds no processes, hence init/;
+ * - delegation containment: moving a process needs write access to
+ *   cgroup.procs of the common ancestor of source and destination, hence
+ *   the worker sits next to jobs/ inside the delegated sandbox/.
+ */
+#include "cginit.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#define REQUIRED_CONTROLLERS "cpu memory pids"
+
+/* ---- the real world ----------------------------------------------------- */
+
+static int real_fs_info(void *ctx, const char *path, unsigned long *magic, bool *readonly)
+{
+	(void)ctx;
+	struct statfs sfs;
+	struct statvfs svfs;
+	if (statfs(path, &sfs) < 0 || statvfs(path, &svfs) < 0)
+		return -1;
+	*magic = (unsigned long)sfs.f_type;
+	*readonly = (svfs.f_flag & ST_RDONLY) != 0;
+	return 0;
+}
+
+static int real_write_file(void *ctx, int dirfd, const char *name, const char *buf,
+			   size_t len)
+{
+	(void)ctx;
+	int fd = openat(dirfd, name, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	/* cgroupfs takes one value per write(2); never split it. */
+	ssize_t n = write(fd, buf, len);
+	int saved = errno;
+	close(fd);
+	if (n < 0) {
+		errno = saved;
+		return -1;
+	}
+	if ((size_t)n != len) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+static int real_make_dir(void *ctx, int dirfd, const char *name)
+{
+	(void)ctx;
+	return mkdirat(dirfd, name, 0755);
+}
+
+static uint64_t real_now_ms(void *ctx)
+{
+	(void)ctx;
+	return monotonic_ms();
+}
+
+void cg_sys_default(struct cg_sys *sys)
+{
+	memset(sys, 0, sizeof(*sys));
+	sys->proc_self = "/proc/self";
+	sys->sys_mount = "/sys/fs/cgroup";
+	sys->delegate_list = "/sys/kernel/cgroup/delegate";
+	sys->fs_info = real_fs_info;
+	sys->write_file = real_write_file;
+	sys->make_dir = real_make_dir;
+	sys->now_ms = real_now_ms;
+}
+
+/* ---- small file helpers -------------------------------------------------- */
+
+/* Reads a whole small file into buf, NUL-terminated; -1 with errno. */
+static ssize_t read_small(int dirfd, const char *name, char *buf, size_t cap)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	size_t len = 0;
+	while (len + 1 < cap) {
+		ssize_t n = read(fd, buf + len, cap - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int saved = errno;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	return (ssize_t)len;
+}
+
+/* Reads a file of any size (cgroup.procs can hold thousands of pids). */
+static char *read_all(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap);
+	while (buf) {
+		if (len + 1 >= cap) {
+			char *bigger = realloc(buf, cap * 2);
+			if (!bigger) {
+				free(buf);
+				buf = NULL;
+				errno = ENOMEM;
+				break;
+			}
+			buf = bigger;
+			cap *= 2;
+		}
+		ssize_t n = read(fd, buf + len, cap - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int saved = errno;
+			free(buf);
+			buf = NULL;
+			errno = saved;
+			break;
+		}
+		if (n == 0) {
+			buf[len] = '\0';
+			break;
+		}
+		len += (size_t)n;
+	}
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return buf;
+}
+
+static void chomp(char *s)
+{
+	size_t n = strlen(s);
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+}
+
+bool cg_has_token(const char *list, const char *token)
+{
+	/* Whole tokens only: "cpu" must not match "cpuset", as it does in
+	 * nsjail's check. */
+	size_t tlen = strlen(token);
+	for (const char *p = list; p && *p;) {
+		while (*p && isspace((unsigned char)*p))
+			p++;
+		const char *end = p;
+		while (*end && !isspace((unsigned char)*end))
+			end++;
+		if ((size_t)(end - p) == tlen && strncmp(p, token, tlen) == 0)
+			return true;
+		p = end;
+	}
+	return false;
+}
+
+static void append_token(char *out, size_t len, const char *prefix, const char *tok,
+			 size_t toklen)
+{
+	size_t used = strlen(out);
+	snprintf(out + used, len - used, "%s%s%.*s", used ? " " : "", prefix, (int)toklen, tok);
+}
+
+int cg_wanted_controllers(const char *extra, char *out, size_t len, struct cg_err *err)
+{
+	snprintf(out, len, "%s", REQUIRED_CONTROLLERS);
+	for (const char *p = extra; p && *p;) {
+		while (*p == ',' || *p == ' ')
+			p++;
+		const char *end = p;
+		while (*end && *end != ',' && *end != ' ')
+			end++;
+		char tok[32];
+		size_t tlen = (size_t)(end - p);
+		if (tlen == 0)
+			break;
+		if (tlen >= sizeof(tok))
+			return cg_error(err, 0, "controller name '%.*s' is too long", (int)tlen, p);
+		memcpy(tok, p, tlen);
+		tok[tlen] = '\0';
+		if (!cg_has_token(out, tok)) {
+			if (strlen(out) + tlen + 2 >= len)
+				return cg_error(err, 0, "too many controllers in '%s'", extra);
+			append_token(out, len, "", tok, tlen);
+		}
+		p = end;
+	}
+	return 0;
+}
+
+static int join_path(char *out, size_t len, const char *a, const char *b)
+{
+	int n = snprintf(out, len, "%s%s%s", a, (a[0] && a[strlen(a) - 1] == '/') ? "" : "/", b);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+/* ---- finding C ----------------------------------------------------------- */
+
+const char *cg_hierarchy_name(enum cg_hierarchy h)
+{
+	switch (h) {
+	case CG_HIER_V2: return "v2 (unified)";
+	case CG_HIER_HYBRID: return "hybrid (v1 controllers, v2 without them)";
+	case CG_HIER_V1: return "v1";
+	default: return "none";
+	}
+}
+
+/* mountinfo escapes blanks in paths as \040 and friends. */
+static void unescape_octal(char *s)
+{
+	char *w = s;
+	for (char *r = s; *r; r++) {
+		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
+		    r[3] >= '0' && r[3] <= '7') {
+			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+			r += 3;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+}
+
+/* Copies the idx-th space-separated field of line into out. */
+static bool field(const char *line, int idx, char *out, size_t len)
+{
+	const char *p = line;
+	for (int i = 0; i < idx; i++) {
+		p = strchr(p, ' ');
+		if (!p)
+			return false;
+		p++;
+	}
+	size_t n = strcspn(p, " \n");
+	if (n == 0 || n >= len)
+		return false;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return true;
+}
+
+/* Finds a cgroup2 mount in mountinfo, preferring `preferred`. Fills mount
+ * point and mount root; returns whether one was found. A line reads
+ * "id parent maj:min root mountpoint opts [optional...] - fstype src sopts". */
+static bool find_cgroup2_mount(const char *mountinfo, const char *preferred, char *mnt,
+			       size_t mlen, char *root, size_t rlen)
+{
+	bool found = false;
+	for (const char *line = mountinfo; line && *line;) {
+		const char *nl = strchr(line, '\n');
+		const char *sep = strstr(line, " - ");
+		char r[PATH_MAX], m[PATH_MAX];
+		if (sep && (!nl || sep < nl) && strncmp(sep + 3, "cgroup2 ", 8) == 0 &&
+		    field(line, 3, r, sizeof(r)) && field(line, 4, m, sizeof(m))) {
+			unescape_octal(r);
+			unescape_octal(m);
+			if (!found || strcmp(m, preferred) == 0) {
+				snprintf(mnt, mlen, "%s", m);
+				snprintf(root, rlen, "%s", r);
+				found = true;
+			}
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	return found;
+}
+
+/* The "0::/path" line of /proc/self/cgroup. */
+static bool find_unified_path(const char *text, char *out, size_t len)
+{
+	for (const char *line = text; line && *line;) {
+		const char *nl = strchr(line, '\n');
+		size_t n = nl ? (size_t)(nl - line) : strlen(line);
+		if (n > 3 && strncmp(line, "0::", 3) == 0 && n - 3 < len) {
+			memcpy(out, line + 3, n - 3);
+			out[n - 3] = '\0';
+			return true;
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	return false;
+}
+
+static bool has_v1_mounts(const char *mountinfo)
+{
+	return strstr(mountinfo, " - cgroup ") != NULL;
+}
+
+/* C = mount point + (our cgroup path with the mount's root cut off). */
+static int resolve_c(struct cg_probe *p, const char *mount_root, struct cg_err *err)
+{
+	const char *rel = p->rel;
+	size_t rootlen = strcmp(mount_root, "/") == 0 ? 0 : strlen(mount_root);
+	if (rootlen && (strncmp(rel, mount_root, rootlen) != 0 ||
+			(rel[rootlen] != '/' && rel[rootlen] != '\0')))
+		return cg_error(err, 0,
+				"cginit's cgroup %s is not below the root %s of the cgroup2 mount at %s: "
+				"mount cgroup2 from inside the container's cgroup namespace",
+				rel, mount_root, p->mount);
+	const char *tail = rel + rootlen;
+	if (*tail == '\0' || strcmp(tail, "/") == 0)
+		snprintf(p->path, sizeof(p->path), "%s", p->mount);
+	else if (snprintf(p->path, sizeof(p->path), "%s%s", p->mount, tail) >= (int)sizeof(p->path))
+		return cg_error(err, ENAMETOOLONG, "cgroup path %s%s", p->mount, tail);
+	p->ns_root = strcmp(rel, "/") == 0;
+	return 0;
+}
+
+int cg_probe(const struct cg_sys *sys, struct cg_probe *p, struct cg_err *err)
+{
+	int ret = -1;
+	char *mountinfo = NULL, *cgroups = NULL;
+	char mount_root[PATH_MAX];
+	memset(p, 0, sizeof(*p));
+	int procfd = open(sys->proc_self, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (procfd < 0)
+		return cg_error(err, errno, "open %s: is /proc mounted?", sys->proc_self);
+	mountinfo = read_all(procfd, "mountinfo");
+	if (!mountinfo) {
+		cg_error(err, errno, "read %s/mountinfo", sys->proc_self);
+		goto out;
+	}
+	cgroups = read_all(procfd, "cgroup");
+	if (!cgroups) {
+		cg_error(err, errno, "read %s/cgroup", sys->proc_self);
+		goto out;
+	}
+	bool v2 = find_cgroup2_mount(mountinfo, sys->sys_mount, p->mount, sizeof(p->mount),
+				     mount_root, sizeof(mount_root));
+	if (!v2 || !find_unified_path(cgroups, p->rel, sizeof(p->rel))) {
+		p->hier = has_v1_mounts(mountinfo) ? CG_HIER_V1 : CG_HIER_NONE;
+		ret = 0;
+		goto out;
+	}
+	unsigned long magic;
+	if (sys->fs_info(sys->ctx, p->mount, &magic, &p->readonly) < 0) {
+		cg_error(err, errno, "statfs %s", p->mount);
+		goto out;
+	}
+	/* A tmpfs of v1 hierarchies next to a cgroup2 mount is the hybrid
+	 * layout; there the v2 tree usually holds no controllers at all. A
+	 * file-existence test cannot tell this apart from v2. */
+	if (magic != CGROUP2_MAGIC) {
+		cg_error(err, 0, "%s is in mountinfo as cgroup2 but statfs says 0x%lx", p->mount,
+			 magic);
+		goto out;
+	}
+	unsigned long sys_magic;
+	bool sys_ro;
+	if (strcmp(p->mount, sys->sys_mount) != 0 &&
+	    sys->fs_info(sys->ctx, sys->sys_mount, &sys_magic, &sys_ro) == 0 &&
+	    sys_magic != CGROUP2_MAGIC && has_v1_mounts(mountinfo))
+		p->hier = CG_HIER_HYBRID;
+	else
+		p->hier = CG_HIER_V2;
+	ret = resolve_c(p, mount_root, err);
+out:
+	free(mountinfo);
+	free(cgroups);
+	close(procfd);
+	return ret;
+}
+
+/* ---- evacuation ---------------------------------------------------------- */
+
+struct evac_round {
+	unsigned moved, vanished, pending, foreign, listed;
+};
+
+/* One pass over C/cgroup.procs: one pid per write(2), as the kernel wants. */
+static int evacuate_once(const struct cg_sys *sys, int c_fd, int init_fd,
+			 struct evac_round *r, struct cg_err *err)
+{
+	memset(r, 0, sizeof(*r));
+	char *procs = read_all(c_fd, "cgroup.procs");
+	if (!procs)
+		return cg_error(err, errno, "read cgroup.procs of C");
+	int ret = 0;
+	char *save = NULL;
+	for (char *tok = strtok_r(procs, "\n", &save); tok; tok = strtok_r(NULL, "\n", &save)) {
+		r->listed++;
+		char *end;
+		long pid = strtol(tok, &end, 10);
+		if (*end || pid < 0)
+			continue;
+		/* 0 is a process of another pid namespace; writing "0" would
+		 * move ourselves instead, so leave it. */
+		if (pid == 0) {
+			r->foreign++;
+			continue;
+		}
+		if (sys->write_file(sys->ctx, init_fd, "cgroup.procs", tok, strlen(tok)) == 0) {
+			r->moved++;
+		} else if (errno == ESRCH) {
+			r->vanished++; /* exited since the read */
+		} else if (errno == EINVAL || errno == EAGAIN) {
+			r->pending++;  /* still being forked: next round */
+		} else {
+			ret = cg_error(err, errno, "move pid %ld into init/cgroup.procs", pid);
+			break;
+		}
+	}
+	free(procs);
+	return ret;
+}
+
+int cg_evacuate(const struct cg_sys *sys, int c_fd, int init_fd, unsigned *moved,
+		struct cg_err *err)
+{
+	uint64_t deadline = sys->now_ms(sys->ctx) + CG_EVACUATE_TIMEOUT_MS;
+	struct evac_round r = {0};
+	/* New processes can join C while we loop (docker exec, a fork in a
+	 * process we have not moved yet), so loop until a read finds C
+	 * empty; bounded, unlike the Docker-in-Docker shell loop. */
+	for (int round = 0; round < CG_EVACUATE_ROUNDS; round++) {
+		if (evacuate_once(sys, c_fd, init_fd, &r, err) < 0)
+			return -1;
+		*moved += r.moved;
+		if (r.listed == 0)
+			return 0;
+		if (r.foreign == r.listed)
+			return cg_error(err, 0,
+					"C holds %u processes of another pid namespace that cginit "
+					"cannot move: start cginit in the container's pid namespace",
+					r.foreign);
+		if (sys->now_ms(sys->ctx) > deadline)
+			break;
+		if (r.moved == 0 && r.vanished == 0) {
+			/* Only tasks still being created: give them a moment. */
+			struct timespec pause = {.tv_sec = 0, .tv_nsec = 1000000L};
+			nanosleep(&pause, NULL);
+		}
+	}
+	return cg_error(err, EBUSY,
+			"C still holds processes after %d rounds or %d ms (%u listed in the last "
+			"round): something keeps starting processes in it",
+			CG_EVACUATE_ROUNDS, CG_EVACUATE_TIMEOUT_MS, r.listed);
+}
+
+/* ---- controllers --------------------------------------------------------- */
+
+static int missing_controller(const char *tok, const char *where, bool required,
+			      struct cg_err *err)
+{
+	if (!required) {
+		cg_log(LOG_WARN, "controller %s is not available in %s: skipped", tok, where);
+		return 0;
+	}
+	return cg_error(err, 0,
+			"controller %s not delegated by the parent cgroup: %s lacks it in "
+			"cgroup.controllers; enable it in the parent's cgroup.subtree_control "
+			"(on the host, or in the runtime's config)",
+			tok, where);
+}
+
+/* Builds "+a +b" of the wanted controllers that are available and not yet
+ * enabled; a required one that is missing is an error. */
+static int plan_enable(const char *wanted, const char *available, const char *enabled,
+		       const char *where, char *plan, size_t len, struct cg_err *err)
+{
+	plan[0] = '\0';
+	for (const char *p = wanted; *p;) {
+		while (*p == ' ')
+			p++;
+		const char *end = strchr(p, ' ');
+		size_t tlen = end ? (size_t)(end - p) : strlen(p);
+		char tok[32];
+		if (tlen == 0 || tlen >= sizeof(tok))
+			break;
+		memcpy(tok, p, tlen);
+		tok[tlen] = '\0';
+		if (!cg_has_token(available, tok)) {
+			if (missing_controller(tok, where, cg_has_token(REQUIRED_CONTROLLERS, tok),
+					       err) < 0)
+				return -1;
+		} else if (!cg_has_token(enabled, tok)) {
+			append_token(plan, len, "+", tok, tlen);
+		}
+		p += tlen;
+	}
+	return 0;
+}
+
+static const char *enable_hint(int errnum)
+{
+	switch (errnum) {
+	case EBUSY:
+		return "the cgroup still holds processes (no internal processes rule)";
+	case EOPNOTSUPP:
+		return "the cgroup is threaded, and domain controllers need a domain cgroup";
+	case EROFS:
+		return "cgroupfs is read-only";
+	case EACCES:
+	case EPERM:
+		return "no write access: run as root in the container, or delegate the cgroup";
+	default:
+		return "see cgroup-v2.rst";
+	}
+}
+
+int cg_enable_controllers(const struct cg_sys *sys, int dirfd, const char *where,
+			  const char *wanted, int refill_fd, char *enabled, size_t enabled_len,
+			  struct cg_err *err)
+{
+	char available[512], current[512], plan[512];
+	if (read_small(dirfd, "cgroup.controllers", available, sizeof(available)) < 0)
+		return cg_error(err, errno, "read %s/cgroup.controllers", where);
+	if (read_small(dirfd, "cgroup.subtree_control", current, sizeof(current)) < 0)
+		return cg_error(err, errno, "read %s/cgroup.subtree_control", where);
+	if (plan_enable(wanted, available, current, where, plan, sizeof(plan), err) < 0)
+		return -1;
+	/* All in one write: enabling them one by one while processes remain
+	 * turns on the threaded cpu first, makes the cgroup "domain
+	 * threaded", and then memory fails with EOPNOTSUPP. */
+	for (int attempt = 1; plan[0]; attempt++) {
+		if (sys->write_file(sys->ctx, dirfd, "cgroup.subtree_control", plan,
+				    strlen(plan)) == 0)
+			break;
+		int e = errno;
+		if (e != EBUSY || refill_fd < 0 || attempt >= CG_ENABLE_TRIES)
+			return cg_error(err, e, "write '%s' to %s/cgroup.subtree_control (%s)",
+					plan, where, enable_hint(e));
+		/* Someone joined C since we emptied it: empty it again. */
+		unsigned moved = 0;
+		cg_log(LOG_INFO, "%s/cgroup.subtree_control: EBUSY, evacuating again", where);
+		if (cg_evacuate(sys, dirfd, refill_fd, &moved, err) < 0)
+			return -1;
+	}
+	if (read_small(dirfd, "cgroup.subtree_control", current, sizeof(current)) < 0)
+		return cg_error(err, errno, "read back %s/cgroup.subtree_control", where);
+	chomp(current);
+	for (const char *p = plan; *p;) {
+		const char *end = strchr(p, ' ');
+		size_t tlen = end ? (size_t)(end - p) : strlen(p);
+		char tok[32];
+		snprintf(tok, sizeof(tok), "%.*s", (int)(tlen - 1), p + 1);
+		if (!cg_has_token(current, tok))
+			return cg_error(err, 0, "controller %s missing from %s/cgroup.subtree_control "
+					"after enabling it (it reads '%s')", tok, where, current);
+		p = end ? end + 1 : p + tlen;
+	}
+	if (enabled)
+		snprintf(enabled, enabled_len, "%s", current);
+	return 0;
+}
+
+/* ---- the layout ---------------------------------------------------------- */
+
+void cg_layout_init(struct cg_layout *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->c_fd = l->init_fd = l->sandbox_fd = l->worker_fd = l->jobs_fd = -1;
+}
+
+void cg_layout_close(struct cg_layout *l)
+{
+	int *fds[] = {&l->c_fd, &l->init_fd, &l->sandbox_fd, &l->worker_fd, &l->jobs_fd};
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
+}
+
+/* mkdir, tolerating an existing one (the bootstrap is idempotent), then
+ * open it. */
+static int make_cgroup(const struct cg_sys *sys, int parent, const char *name,
+		       const char *where, struct cg_err *err)
+{
+	if (sys->make_dir(sys->ctx, parent, name) < 0 && errno != EEXIST) {
+		int e = errno;
+		return cg_error(err, e, "mkdir %s/%s%s", where, name,
+				e == EROFS ? ": cgroupfs is read-only" : "");
+	}
+	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return cg_error(err, errno, "open %s/%s", where, name);
+	return fd;
+}
+
+static int write_limit(const struct cg_sys *sys, int fd, const char *file, const char *value,
+		       const char *where, struct cg_err *err)
+{
+	if (!value)
+		return 0;
+	if (sys->write_file(sys->ctx, fd, file, value, strlen(value)) < 0) {
+		int e = errno;
+		return cg_error(err, e, "write '%s' to %s/%s%s", value, where, file,
+				e == ENOENT ? " (its controller is not enabled)" : "");
+	}
+	return 0;
+}
+
+static int apply_limits(const struct cg_sys *sys, int jobs_fd, const struct cg_limits *lim,
+			const char *where, struct cg_err *err)
+{
+	if (!lim)
+		return 0;
+	if (write_limit(sys, jobs_fd, "memory.max", lim->memory_max, where, err) < 0 ||
+	    write_limit(sys, jobs_fd, "pids.max", lim->pids_max, where, err) < 0 ||
+	    write_limit(sys, jobs_fd, "cpu.max", lim->cpu_max, where, err) < 0 ||
+	    write_limit(sys, jobs_fd, "cgroup.max.descendants", lim->max_descendants, where,
+			err) < 0)
+		return -1;
+	return 0;
+}
+
+/* The files a delegatee must own: the kernel lists them in
+ * /sys/kernel/cgroup/delegate; older kernels lack that file. */
+static void delegate_files(const struct cg_sys *sys, char *buf, size_t len)
+{
+	int fd = open(sys->delegate_list, O_RDONLY | O_CLOEXEC);
+	ssize_t n = -1;
+	if (fd >= 0) {
+		n = read(fd, buf, len - 1);
+		close(fd);
+	}
+	if (n <= 0)
+		snprintf(buf, len, "cgroup.procs\ncgroup.subtree_control\ncgroup.threads\n");
+	else
+		buf[n] = '\0';
+}
+
+static int delegate_one(int fd, const char *files, uid_t uid, gid_t gid, const char *where,
+			struct cg_err *err)
+{
+	if (fchown(fd, uid, gid) < 0)
+		return cg_error(err, errno, "chown %s to %d:%d", where, (int)uid, (int)gid);
+	char list[1024];
+	snprintf(list, sizeof(list), "%s", files);
+	char *save = NULL;
+	for (char *f = strtok_r(list, "\n", &save); f; f = strtok_r(NULL, "\n", &save)) {
+		if (fchownat(fd, f, uid, gid, 0) < 0 && errno != ENOENT)
+			return cg_error(err, errno, "chown %s/%s to %d:%d", where, f, (int)uid,
+					(int)gid);
+	}
+	return 0;
+}
+
+static int delegate_layout(const struct cg_sys *sys, const struct cg_layout *l,
+			   const struct cg_config *cfg, struct cg_err *err)
+{
+	char files[1024], where[PATH_MAX + 64];
+	delegate_files(sys, files, sizeof(files));
+	if (delegate_one(l->sandbox_fd, files, cfg->uid, cfg->gid, l->sandbox_path, err) < 0)
+		return -1;
+	snprintf(where, sizeof(where), "%s/%s", l->sandbox_path, cfg->names->worker);
+	if (delegate_one(l->worker_fd, files, cfg->uid, cfg->gid, where, err) < 0)
+		return -1;
+	return delegate_one(l->jobs_fd, files, cfg->uid, cfg->gid, l->jobs_path, err);
+}
+
+static int check_domain(int c_fd, const char *where, struct cg_err *err)
+{
+	char type[64];
+	/* The root cgroup has no cgroup.type; it is always a domain. */
+	if (read_small(c_fd, "cgroup.type", type, sizeof(type)) < 0)
+		return errno == ENOENT ? 0 : cg_error(err, errno, "read %s/cgroup.type", where);
+	chomp(type);
+	if (strcmp(type, "domain") == 0)
+		return 0;
+	return cg_error(err, 0,
+			"%s is of cgroup.type '%s': memory and pids need a plain domain cgroup; "
+			"a threaded controller was enabled while it held processes",
+			where, type);
+}
+
+static int build_sandbox(const struct cg_sys *sys, const struct cg_config *cfg,
+			 const char *wanted, struct cg_layout *l, struct cg_err *err)
+{
+	char where[PATH_MAX + 64];
+	l->sandbox_fd = make_cgroup(sys, l->c_fd, cfg->names->sandbox, l->c_path, err);
+	if (l->sandbox_fd < 0)
+		return -1;
+	if (cg_enable_controllers(sys, l->sandbox_fd, l->sandbox_path, wanted, -1, NULL, 0,
+				  err) < 0)
+		return -1;
+	l->worker_fd = make_cgroup(sys, l->sandbox_fd, cfg->names->worker, l->sandbox_path, err);
+	if (l->worker_fd < 0)
+		return -1;
+	l->jobs_fd = make_cgroup(sys, l->sandbox_fd, cfg->names->jobs, l->sandbox_path, err);
+	if (l->jobs_fd < 0)
+		return -1;
+	if (cg_enable_controllers(sys, l->jobs_fd, l->jobs_path, wanted, -1, NULL, 0, err) < 0)
+		return -1;
+	snprintf(where, sizeof(where), "%s", l->jobs_path);
+	if (apply_limits(sys, l->jobs_fd, cfg->limits, where, err) < 0)
+		return -1;
+	return cfg->delegate ? delegate_layout(sys, l, cfg, err) : 0;
+}
+
+static int layout_paths(const struct cg_probe *p, const struct cg_config *cfg,
+			struct cg_layout *l, struct cg_err *err)
+{
+	snprintf(l->c_path, sizeof(l->c_path), "%s", p->path);
+	if (join_path(l->sandbox_path, sizeof(l->sandbox_path), l->c_path, cfg->names->sandbox) < 0 ||
+	    join_path(l->jobs_path, sizeof(l->jobs_path), l->sandbox_path, cfg->names->jobs) < 0)
+		return cg_error(err, ENAMETOOLONG, "cgroup path under %s", l->c_path);
+	return 0;
+}
+
+static int usable_hierarchy(const struct cg_probe *p, struct cg_err *err)
+{
+	switch (p->hier) {
+	case CG_HIER_V2:
+		break;
+	case CG_HIER_HYBRID:
+		return cg_error(err, 0, "cgroup hybrid host: the controllers are on v1 and the "
+				"cgroup2 tree at %s has none; cginit needs cgroup v2 "
+				"(boot the host with systemd.unified_cgroup_hierarchy=1)", p->mount);
+	case CG_HIER_V1:
+		return cg_error(err, 0, "cgroup v1 host: cginit needs cgroup v2 "
+				"(boot the host with systemd.unified_cgroup_hierarchy=1)");
+	default:
+		return cg_error(err, 0, "no cgroup filesystem is mounted: mount cgroup2 on "
+				"/sys/fs/cgroup");
+	}
+	if (p->readonly)
+		return cg_error(err, EROFS, "cgroupfs is read-only at %s: run the container with "
+				"--privileged, or podman --security-opt unmask=/sys/fs/cgroup, or "
+				"mount /sys/fs/cgroup rw in the runtime's config", p->mount);
+	return 0;
+}
+
+int cg_bootstrap(const struct cg_sys *sys, const struct cg_probe *p,
+		 const struct cg_config *cfg, struct cg_layout *l, struct cg_err *err)
+{
+	char wanted[256];
+	cg_layout_init(l);
+	if (usable_hierarchy(p, err) < 0 || layout_paths(p, cfg, l, err) < 0 ||
+	    cg_wanted_controllers(cfg->extra_controllers, wanted, sizeof(wanted), err) < 0)
+		goto fail;
+	l->c_fd = open(p->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (l->c_fd < 0) {
+		cg_error(err, errno, "open %s", p->path);
+		goto fail;
+	}
+	if (check_domain(l->c_fd, l->c_path, err) < 0)
+		goto fail;
+	l->init_fd = make_cgroup(sys, l->c_fd, cfg->names->init, l->c_path, err);
+	if (l->init_fd < 0)
+		goto fail;
+	if (cg_evacuate(sys, l->c_fd, l->init_fd, &l->moved, err) < 0)
+		goto fail;
+	if (cg_enable_controllers(sys, l->c_fd, l->c_path, wanted, l->init_fd, l->controllers,
+				  sizeof(l->controllers), err) < 0)
+		goto fail;
+	if (build_sandbox(sys, cfg, wanted, l, err) < 0)
+		goto fail;
+	return 0;
+fail:
+	cg_layout_close(l);
+	return -1;
+}
+
+/* ---- placing and killing -------------------------------------------------- */
+
+int cg_enter(const struct cg_sys *sys, int dirfd)
+{
+	/* "0" names the writer itself. */
+	if (sys->write_file(sys->ctx, dirfd, "cgroup.procs", "0", 1) < 0)
+		return cg_error(NULL, errno, "move the worker into its cgroup");
+	return 0;
+}
+
+/* Sends SIGKILL to every pid in dirfd's subtree; returns how many. */
+static unsigned kill_listed(int dirfd, int depth)
+{
+	unsigned n = 0;
+	char *procs = read_all(dirfd, "cgroup.procs");
+	if (procs) {
+		char *save = NULL;
+		for (char *t = strtok_r(procs, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
+			long pid = strtol(t, NULL, 10);
+			if (pid > 0 && kill((pid_t)pid, SIGKILL) == 0)
+				n++;
+		}
+		free(procs);
+	}
+	if (depth > 32)
+		return n;
+	int dup_fd = dup(dirfd);
+	DIR *dir = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+	if (!dir) {
+		if (dup_fd >= 0)
+			close(dup_fd);
+		return n;
+	}
+	struct dirent *de;
+	while ((de = readdir(dir)) != NULL) {
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		int sub = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (sub >= 0) {
+			n += kill_listed(sub, depth + 1);
+			close(sub);
+		}
+	}
+	closedir(dir);
+	return n;
+}
+
+int cg_kill_tree(const struct cg_sys *sys, int dirfd, const char *where)
+{
+	if (dirfd < 0)
+		return -1;
+	if (sys->write_file(sys->ctx, dirfd, "cgroup.kill", "1", 1) == 0)
+		return 0;
+	if (errno != ENOENT)
+		cg_error(NULL, errno, "write 1 to %s/cgroup.kill", where);
+	/* No cgroup.kill before Linux 5.14: kill what is listed, repeatedly,
+	 * since a process may fork between our read and our kill. */
+	uint64_t deadline = sys->now_ms(sys->ctx) + 2000;
+	while (kill_listed(dirfd, 0) > 0) {
+		if (sys->now_ms(sys->ctx) > deadline)
+			return cg_error(NULL, EBUSY, "%s still holds processes after 2 s of SIGKILL",
+					where);
+		struct timespec pause = {.tv_sec = 0, .tv_nsec = 5000000L};
+		nanosleep(&pause, NULL);
+	}
+	return 0;
+}

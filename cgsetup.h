@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The cgroup v2 bootstrap. Every cgroup write of cginit is in cgsetup.c.
+ *
+ * Everything that touches the outside world goes through struct cg_sys, so
+ * that unit tests run the same code against a fake tree in a temp dir, with
+ * a fake "kernel" behind the writes. Nothing here hard-codes /sys/fs/cgroup.
+ */
+#ifndef CGSETUP_H
+#define CGSETUP_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define CGROUP2_MAGIC 0x63677270UL
+#define CGROUP1_MAGIC 0x27e0ebUL
+#define TMPFS_FS_MAGIC 0x01021994UL
+
+/* Bounds: no loop in the bootstrap runs for ever. */
+#define CG_EVACUATE_ROUNDS 200
+#define CG_EVACUATE_TIMEOUT_MS 3000
+#define CG_ENABLE_TRIES 5
+
+struct cg_err;
+struct cg_names;
+struct cg_limits;
+
+struct cg_sys {
+	const char *proc_self;     /* "/proc/self": cgroup, mountinfo */
+	const char *sys_mount;     /* "/sys/fs/cgroup": where cgroup2 is expected */
+	const char *delegate_list; /* "/sys/kernel/cgroup/delegate" */
+	/* statfs f_type and statvfs ST_RDONLY of path. */
+	int (*fs_info)(void *ctx, const char *path, unsigned long *magic, bool *readonly);
+	/* One write(2) of buf to dirfd/name; -1 with errno on failure. */
+	int (*write_file)(void *ctx, int dirfd, const char *name, const char *buf, size_t len);
+	/* mkdirat; EEXIST is reported as such. */
+	int (*make_dir)(void *ctx, int dirfd, const char *name);
+	uint64_t (*now_ms)(void *ctx);
+	void *ctx;
+};
+
+/* The real world: /proc/self, /sys/fs/cgroup, the real syscalls. */
+void cg_sys_default(struct cg_sys *sys);
+
+enum cg_hierarchy {
+	CG_HIER_NONE = 0, /* no cgroup filesystem at all */
+	CG_HIER_V1,       /* cgroup v1 only */
+	CG_HIER_HYBRID,   /* v1 controllers, plus a controller-less cgroup2 */
+	CG_HIER_V2,       /* unified */
+};
+
+const char *cg_hierarchy_name(enum cg_hierarchy h);
+
+struct cg_probe {
+	enum cg_hierarchy hier;
+	char mount[PATH_MAX];  /* the cgroup2 mount point */
+	char rel[PATH_MAX];    /* C as /proc/self/cgroup names it: "/" or "/docker/x" */
+	char path[PATH_MAX];   /* C as an absolute path */
+	bool readonly;
+	bool ns_root;          /* C is the root of our cgroup namespace */
+};
+
+/* Finds C and tells v1, hybrid and v2 apart. Writes nothing. */
+int cg_probe(const struct cg_sys *sys, struct cg_probe *p, struct cg_err *err);
+
+struct cg_config {
+	const struct cg_names *names;
+	const struct cg_limits *limits;
+	const char *extra_controllers; /* comma or space list, may be NULL */
+	bool delegate;
+	uid_t uid;
+	gid_t gid;
+};
+
+struct cg_layout {
+	int c_fd, init_fd, sandbox_fd, worker_fd, jobs_fd; /* -1 when not open */
+	char c_path[PATH_MAX];
+	char sandbox_path[PATH_MAX];
+	char jobs_path[PATH_MAX];
+	char controllers[256]; /* enabled in C, space separated */
+	unsigned moved;        /* processes evacuated into init/ */
+};
+
+void cg_layout_init(struct cg_layout *l);
+void cg_layout_close(struct cg_layout *l);
+
+/* Evacuates C into init/, enables controllers, builds sandbox/{worker,jobs}
+ * with limits and delegation. Never writes outside C. On failure *err says
+ * why and what fixes it; what was done stays done, which is harmless: the
+ * processes sit in init/ and no controller is half-enabled. */
+int cg_bootstrap(const struct cg_sys *sys, const struct cg_probe *p,
+		 const struct cg_config *cfg, struct cg_layout *out, struct cg_err *err);
+
+/* Pieces of the bootstrap, exposed for tests. */
+int cg_evacuate(const struct cg_sys *sys, int c_fd, int init_fd, unsigned *moved,
+		struct cg_err *err);
+int cg_enable_controllers(const struct cg_sys *sys, int dirfd, const char *where,
+			  const char *wanted, int refill_fd, char *enabled, size_t enabled_len,
+			  struct cg_err *err);
+bool cg_has_token(const char *list, const char *token);
+int cg_wanted_controllers(const char *extra, char *out, size_t len, struct cg_err *err);
+
+/* Moves the calling process into the cgroup dirfd (the fallback when clone3
+ * cannot place the worker). */
+int cg_enter(const struct cg_sys *sys, int dirfd);
+
+/* Kills every process in the cgroup dirfd and below: cgroup.kill where the
+ * kernel has it (5.14+), else SIGKILL to each listed pid until empty. */
+int cg_kill_tree(const struct cg_sys *sys, int dirfd, const char *where);
+
+/* --check: prints what the bootstrap would find, writes nothing. Returns 0
+ * when --cgroup=require would succeed, 1 otherwise. */
+int cg_check(const struct cg_sys *sys, const struct cg_config *cfg, bool clone3,
+	     int out_fd);
+
+#endif

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cginit: orchestration. Parse the command line, block signals, bootstrap
+ * the cgroup layout (through cgsetup.c, which owns every cgroup write),
+ * start the worker (through reaper.c), and exit with its status.
+ */
+#include "cginit.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef SYS_clone3
+#define SYS_clone3 435
+#endif
+
+struct run {
+	struct options opt;
+	struct cg_sys sys;
+	struct cg_layout layout;
+	bool have_layout;
+};
+
+/* What the child does between fork and exec. */
+static int before_exec(void *ctx, bool in_cgroup)
+{
+	struct run *run = ctx;
+	if (run->have_layout && !in_cgroup && cg_enter(&run->sys, run->layout.worker_fd) < 0)
+		return -1;
+	return 0;
+}
+
+static int kill_sandbox(void *ctx)
+{
+	struct run *run = ctx;
+	return cg_kill_tree(&run->sys, run->layout.sandbox_fd, run->layout.sandbox_path);
+}
+
+static bool should_bootstrap(const struct options *opt, bool pid1)
+{
+	/* As a subreaper, C is likely someone else's cgroup: only touch it
+	 * when asked to in so many words. */
+	if (opt->cgroup_mode == CGROUP_OFF)
+		return false;
+	return opt->cgroup_mode == CGROUP_REQUIRE || pid1;
+}
+
+static int parse_delegate(const char *spec, struct cg_config *cfg)
+{
+	if (!spec)
+		return 0;
+	unsigned long uid = strtoul(spec, NULL, 10), gid = uid;
+	const char *colon = strchr(spec, ':');
+	if (colon)
+		gid = strtoul(colon + 1, NULL, 10);
+	cfg->delegate = true;
+	cfg->uid = (uid_t)uid;
+	cfg->gid = (gid_t)gid;
+	return 0;
+}
+
+static void cgroup_config(const struct options *opt, struct cg_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->names = &opt->names;
+	cfg->limits = &opt->limits;
+	cfg->extra_controllers = opt->controllers;
+	parse_delegate(opt->delegate_to, cfg);
+}
+
+static int export_layout(const struct cg_layout *l)
+{
+	if (setenv("CGINIT_CGROUP", l->c_path, 1) < 0 ||
+	    setenv("CGINIT_SANDBOX", l->jobs_path, 1) < 0)
+		return cg_error(NULL, errno, "setenv CGINIT_CGROUP/CGINIT_SANDBOX");
+	return 0;
+}
+
+/* Returns 0 to go on (with or without a layout), -1 to exit 125. */
+static int bootstrap_cgroups(struct run *run, bool pid1)
+{
+	struct cg_err err = {0};
+	struct cg_probe probe;
+	struct cg_config cfg;
+	if (!should_bootstrap(&run->opt, pid1))
+		return 0;
+	cgroup_config(&run->opt, &cfg);
+	if (cg_probe(&run->sys, &probe, &err) == 0 &&
+	    cg_bootstrap(&run->sys, &probe, &cfg, &run->layout, &err) == 0) {
+		run->have_layout = true;
+		cg_log(LOG_INFO, "cgroup layout ready in %s: %u processes moved to %s/, "
+		       "controllers %s", run->layout.c_path, run->layout.moved,
+		       run->opt.names.init, run->layout.controllers);
+		return export_layout(&run->layout);
+	}
+	if (run->opt.cgroup_mode == CGROUP_REQUIRE) {
+		cg_err_print(&err, LOG_ERROR);
+		return -1;
+	}
+	/* auto: one line that says why, then carry on as a plain init, so
+	 * that cginit stays a drop-in for tini in unprivileged containers. */
+	cg_log(LOG_WARN, "no cgroup layout, running as a plain init: %s", err.msg);
+	return 0;
+}
+
+static bool clone3_available(void)
+{
+	/* A zero size is rejected with EINVAL by a kernel that has clone3,
+	 * and with ENOSYS by one without it or behind a seccomp filter. */
+	return syscall(SYS_clone3, NULL, 0) < 0 && errno != ENOSYS;
+}
+
+static int run_check(const struct run *run)
+{
+	struct cg_config cfg;
+	cgroup_config(&run->opt, &cfg);
+	return cg_check(&run->sys, &cfg, clone3_available(), STDOUT_FILENO);
+}
+
+static int final_exit_code(const struct options *opt, int status)
+{
+	int code = exit_code_from_status(status);
+	return opt->remap[code & 0xff] ? 0 : code;
+}
+
+static int run_worker(struct run *run, const sigset_t *inherited, bool pid1)
+{
+	struct spawn_hooks hooks = {
+		.cgroup_fd = run->have_layout ? run->layout.worker_fd : -1,
+		.before_exec = before_exec,
+		.ctx = run,
+	};
+	pid_t worker = reaper_spawn(run->opt.argv, inherited, &hooks);
+	if (worker < 0)
+		return EXIT_CGINIT_FAILURE;
+	/* Pin no mount: the worker keeps its cwd, cginit does not need one. */
+	if (chdir("/") < 0)
+		cg_error(NULL, errno, "chdir /");
+	struct reaper_config rc = {
+		.kill_process_group = run->opt.kill_process_group,
+		.warn_on_reap = run->opt.warn_on_reap,
+		.subreaper_mode = !pid1,
+		.grace_ms = run->opt.grace_ms,
+		.kill_sandbox = run->have_layout ? kill_sandbox : NULL,
+		.kill_ctx = run,
+		.proc_root = "/proc",
+	};
+	int status = reaper_loop(worker, &rc);
+	reaper_finish(&rc);
+	return final_exit_code(&run->opt, status);
+}
+
+int main(int argc, char **argv)
+{
+	static struct run run;
+	cg_sys_default(&run.sys);
+	cg_layout_init(&run.layout);
+	switch (options_parse(&run.opt, argc, argv, getenv)) {
+	case PARSE_OK: break;
+	case PARSE_EXIT_OK: return 0;
+	default: return EXIT_CGINIT_FAILURE;
+	}
+	cg_verbosity = run.opt.verbosity;
+	if (run.opt.check)
+		return run_check(&run);
+
+	sigset_t inherited;
+	if (reaper_block_signals(&inherited) < 0)
+		return EXIT_CGINIT_FAILURE;
+	bool pid1 = getpid() == 1;
+	/* Not PID 1: orphans would go to the real init, not to us. */
+	if ((!pid1 || run.opt.subreaper) && reaper_become_subreaper() < 0)
+		return EXIT_CGINIT_FAILURE;
+	if (run.opt.pdeathsig && reaper_set_pdeathsig(run.opt.pdeathsig) < 0)
+		return EXIT_CGINIT_FAILURE;
+	if (bootstrap_cgroups(&run, pid1) < 0)
+		return EXIT_CGINIT_FAILURE;
+	int code = run_worker(&run, &inherited, pid1);
+	cg_layout_close(&run.layout);
+	return code;
+}

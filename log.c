@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The one error-reporting helper. Every message of cginit goes to stderr in
+ * a single write(2), so that lines from cginit and from the worker do not
+ * interleave mid-line, and nothing of cginit's ever lands on stdout.
+ */
+#include "cginit.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+int cg_verbosity = LOG_WARN;
+
+static void write_line(const char *prefix, const char *body, const char *cause)
+{
+	char line[1024];
+	int n = snprintf(line, sizeof(line), "cginit: %s%s%s%s\n", prefix, body,
+			 cause ? ": " : "", cause ? cause : "");
+	if (n < 0)
+		return;
+	size_t len = (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1;
+	if (len > 0 && line[len - 1] != '\n')
+		line[len - 1] = '\n';
+	/* Best effort: a closed stderr must not take PID 1 down with it. */
+	ssize_t unused = write(STDERR_FILENO, line, len);
+	(void)unused;
+}
+
+void cg_log(enum log_level level, const char *fmt, ...)
+{
+	if ((int)level > cg_verbosity)
+		return;
+	int saved = errno;
+	char body[900];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(body, sizeof(body), fmt, ap);
+	va_end(ap);
+	write_line(level == LOG_WARN ? "warning: " : "", body, NULL);
+	errno = saved;
+}
+
+int cg_error(struct cg_err *err, int errnum, const char *fmt, ...)
+{
+	int saved = errno;
+	char body[900];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(body, sizeof(body), fmt, ap);
+	va_end(ap);
+	const char *cause = errnum ? strerror(errnum) : NULL;
+	if (err) {
+		/* Keep the first cause: it is the one that explains the rest. */
+		if (!err->set) {
+			snprintf(err->msg, sizeof(err->msg), "%s%s%s", body,
+				 cause ? ": " : "", cause ? cause : "");
+			err->errnum = errnum;
+			err->set = true;
+		}
+	} else {
+		write_line("", body, cause);
+	}
+	errno = saved;
+	return -1;
+}
+
+void cg_err_print(const struct cg_err *err, enum log_level level)
+{
+	if (!err->set || (int)level > cg_verbosity)
+		return;
+	write_line(level == LOG_WARN ? "warning: " : "", err->msg, NULL);
+}

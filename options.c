@@ -1,0 +1,564 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Command line and environment. Where tini has a flag or a variable, cginit
+ * takes tini's spelling with tini's meaning, so that `docker run --init
+ * --init-path=cginit` and existing Dockerfiles keep working.
+ */
+#include "cginit.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+static const char usage_text[] =
+	"Usage: cginit [options] [--] command [args...]\n"
+	"\n"
+	"Init (tini-compatible flags):\n"
+	"  -s, --subreaper          become a child subreaper (automatic when not\n"
+	"                           PID 1)\n"
+	"  -p, --pdeathsig SIGNAL   send SIGNAL to cginit when its parent dies\n"
+	"  -g, --pgroup             forward signals to the worker's process group\n"
+	"  -e, --remap-exit CODE    report exit code CODE as 0 (repeatable)\n"
+	"  -w, --warn-on-reap       warn each time an orphan is reaped\n"
+	"      --grace SECONDS      after forwarding SIGTERM or SIGINT, kill the\n"
+	"                           worker and its sandbox if still alive then\n"
+	"\n"
+	"Cgroup v2:\n"
+	"      --cgroup MODE        auto (default), require or off\n"
+	"      --controllers LIST   extra controllers besides cpu,memory,pids\n"
+	"      --jobs-memory-max V  memory.max for all jobs together\n"
+	"      --jobs-pids-max N    pids.max for all jobs together\n"
+	"      --jobs-cpu-max V     cpu.max for all jobs together (\"QUOTA PERIOD\")\n"
+	"      --jobs-max-descendants N\n"
+	"                           cgroup.max.descendants of the jobs cgroup\n"
+	"      --delegate-to UID[:GID]\n"
+	"                           chown the sandbox subtree to UID:GID\n"
+	"      --init-name, --sandbox-name, --worker-name, --jobs-name NAME\n"
+	"                           rename the cgroups of the layout\n"
+	"\n"
+	"Privileges:\n"
+	"      --user USER[:GROUP]  run the worker as USER\n"
+	"      --cap-drop LIST      drop these capabilities from the worker\n"
+	"      --cap-keep LIST      keep only these capabilities (also as --user)\n"
+	"      --no-new-privs       set no_new_privs for the worker\n"
+	"\n"
+	"Diagnostics:\n"
+	"  -v, --verbose            more messages (repeatable)\n"
+	"      --check              report what the cgroup bootstrap would find\n"
+	"  -l, --license            print the licence\n"
+	"  -h, --help               print this help\n"
+	"      --version            print the version\n"
+	"\n"
+	"Environment: CGINIT_SUBREAPER, CGINIT_VERBOSITY, CGINIT_KILL_PROCESS_GROUP\n"
+	"(or their TINI_ aliases), CGINIT_CGROUP_MODE.\n"
+	"Exit status: the worker's, 128+N if it died of signal N, 125 if cginit\n"
+	"failed, 126 if the command cannot run, 127 if it is not found.\n";
+
+static const char license_text[] =
+	"cginit is released under the MIT licence.\n"
+	"\n"
+	"Copyright (c) 2026 the cginit authors\n"
+	"\n"
+	"Permission is hereby granted, free of charge, to any person obtaining a "
+	"copy\nof this software and associated documentation files (the "
+	"\"Software\"), to deal\nin the Software without restriction, including "
+	"without limitation the rights\nto use, copy, modify, merge, publish, "
+	"distribute, sublicense, and/or sell\ncopies of the Software, and to "
+	"permit persons to whom the Software is\nfurnished to do so, subject to "
+	"the following conditions:\n\nThe above copyright notice and this "
+	"permission notice shall be included in all\ncopies or substantial "
+	"portions of the Software.\n\nTHE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT "
+	"WARRANTY OF ANY KIND, EXPRESS OR\nIMPLIED, INCLUDING BUT NOT LIMITED TO "
+	"THE WARRANTIES OF MERCHANTABILITY,\nFITNESS FOR A PARTICULAR PURPOSE AND "
+	"NONINFRINGEMENT. IN NO EVENT SHALL THE\nAUTHORS OR COPYRIGHT HOLDERS BE "
+	"LIABLE FOR ANY CLAIM, DAMAGES OR OTHER\nLIABILITY, WHETHER IN AN ACTION "
+	"OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,\nOUT OF OR IN CONNECTION "
+	"WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE\nSOFTWARE.\n";
+
+static void write_all(int fd, const char *text)
+{
+	size_t len = strlen(text);
+	while (len > 0) {
+		ssize_t n = write(fd, text, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		text += n;
+		len -= (size_t)n;
+	}
+}
+
+void usage(int fd)
+{
+	write_all(fd, usage_text);
+}
+
+/* After an error: the synopsis only, so the error stays on screen. */
+static void short_usage(void)
+{
+	write_all(STDERR_FILENO, "Usage: cginit [options] [--] command [args...]\n"
+				 "Try 'cginit --help' for the options.\n");
+}
+
+/* ---- signal names ------------------------------------------------------ */
+
+static const struct {
+	int num;
+	const char *name; /* without the SIG prefix */
+} signal_table[] = {
+	{SIGHUP, "HUP"},     {SIGINT, "INT"},       {SIGQUIT, "QUIT"},
+	{SIGILL, "ILL"},     {SIGTRAP, "TRAP"},     {SIGABRT, "ABRT"},
+	{SIGIOT, "IOT"},     {SIGBUS, "BUS"},       {SIGFPE, "FPE"},
+	{SIGKILL, "KILL"},   {SIGUSR1, "USR1"},     {SIGSEGV, "SEGV"},
+	{SIGUSR2, "USR2"},   {SIGPIPE, "PIPE"},     {SIGALRM, "ALRM"},
+	{SIGTERM, "TERM"},   {SIGSTKFLT, "STKFLT"}, {SIGCHLD, "CHLD"},
+	{SIGCONT, "CONT"},   {SIGSTOP, "STOP"},     {SIGTSTP, "TSTP"},
+	{SIGTTIN, "TTIN"},   {SIGTTOU, "TTOU"},     {SIGURG, "URG"},
+	{SIGXCPU, "XCPU"},   {SIGXFSZ, "XFSZ"},     {SIGVTALRM, "VTALRM"},
+	{SIGPROF, "PROF"},   {SIGWINCH, "WINCH"},   {SIGIO, "IO"},
+	{SIGPOLL, "POLL"},   {SIGPWR, "PWR"},       {SIGSYS, "SYS"},
+};
+
+#define N_SIGNAL_NAMES (sizeof(signal_table) / sizeof(signal_table[0]))
+
+/* Parses a decimal integer in [min, max]; -1 on anything else. */
+static long parse_bounded(const char *text, long min, long max)
+{
+	if (!text || !*text || !isdigit((unsigned char)*text))
+		return -1;
+	errno = 0;
+	char *end;
+	long v = strtol(text, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	return v;
+}
+
+int parse_signal(const char *text)
+{
+	if (!text || !*text)
+		return -1;
+	if (isdigit((unsigned char)*text))
+		return (int)parse_bounded(text, 1, SIGRTMAX);
+	const char *name = text;
+	if (strncasecmp(name, "SIG", 3) == 0)
+		name += 3;
+	for (size_t i = 0; i < N_SIGNAL_NAMES; i++)
+		if (strcasecmp(name, signal_table[i].name) == 0)
+			return signal_table[i].num;
+	/* RTMIN+n and RTMAX-n, as kill(1) spells them. */
+	if (strncasecmp(name, "RTMIN", 5) == 0 || strncasecmp(name, "RTMAX", 5) == 0) {
+		bool from_min = toupper((unsigned char)name[3]) == 'I';
+		const char *rest = name + 5;
+		long off = 0;
+		if (*rest) {
+			if (*rest != (from_min ? '+' : '-'))
+				return -1;
+			off = parse_bounded(rest + 1, 0, SIGRTMAX - SIGRTMIN);
+			if (off < 0)
+				return -1;
+		}
+		return from_min ? SIGRTMIN + (int)off : SIGRTMAX - (int)off;
+	}
+	return -1;
+}
+
+const char *signal_name(int sig)
+{
+	for (size_t i = 0; i < N_SIGNAL_NAMES; i++)
+		if (signal_table[i].num == sig)
+			return signal_table[i].name;
+	return NULL;
+}
+
+int parse_exit_code(const char *text)
+{
+	return (int)parse_bounded(text, 0, 255);
+}
+
+int parse_duration_ms(const char *text)
+{
+	/* Seconds with up to three decimals; at most a day. */
+	if (!text || !isdigit((unsigned char)*text))
+		return -1;
+	long whole = 0, frac = 0, scale = 1000;
+	const char *p = text;
+	for (; isdigit((unsigned char)*p); p++) {
+		whole = whole * 10 + (*p - '0');
+		if (whole > 86400)
+			return -1;
+	}
+	if (*p == '.') {
+		p++;
+		if (!isdigit((unsigned char)*p))
+			return -1;
+		for (; isdigit((unsigned char)*p); p++) {
+			if (scale == 1)
+				return -1;
+			scale /= 10;
+			frac += (*p - '0') * scale;
+		}
+	}
+	if (*p)
+		return -1;
+	return (int)(whole * 1000 + frac);
+}
+
+/* ---- value checks for cgroup options ----------------------------------- */
+
+/* "max" or a decimal number, optionally with a K/M/G/T suffix. */
+static bool valid_limit(const char *v, bool suffix_ok)
+{
+	if (strcmp(v, "max") == 0)
+		return true;
+	const char *p = v;
+	if (!isdigit((unsigned char)*p))
+		return false;
+	while (isdigit((unsigned char)*p))
+		p++;
+	if (suffix_ok && *p && strchr("KkMmGgTt", *p))
+		p++;
+	return *p == '\0' && p - v <= 20;
+}
+
+/* "QUOTA" or "QUOTA PERIOD", QUOTA being a number or "max". */
+static bool valid_cpu_max(const char *v)
+{
+	char quota[32];
+	const char *space = strchr(v, ' ');
+	size_t qlen = space ? (size_t)(space - v) : strlen(v);
+	if (qlen == 0 || qlen >= sizeof(quota))
+		return false;
+	memcpy(quota, v, qlen);
+	quota[qlen] = '\0';
+	if (!valid_limit(quota, false))
+		return false;
+	return !space || parse_bounded(space + 1, 1000, 1000000) > 0;
+}
+
+/* A single path component that cannot be confused with a cgroup file. */
+static bool valid_cgroup_name(const char *v)
+{
+	if (!*v || strlen(v) > 64 || strcmp(v, ".") == 0 || strcmp(v, "..") == 0)
+		return false;
+	if (strchr(v, '/') || strchr(v, '\n'))
+		return false;
+	/* The kernel rejects names that look like interface files. */
+	return strncmp(v, "cgroup.", 7) != 0;
+}
+
+/* Lowercase controller names separated by commas or spaces. */
+static bool valid_controller_list(const char *v)
+{
+	bool any = false;
+	for (const char *p = v; *p; p++) {
+		if (*p == ',' || *p == ' ')
+			continue;
+		if (!islower((unsigned char)*p) && *p != '_')
+			return false;
+		any = true;
+	}
+	return any;
+}
+
+static bool valid_delegate(const char *v)
+{
+	const char *colon = strchr(v, ':');
+	char uid[16];
+	size_t ulen = colon ? (size_t)(colon - v) : strlen(v);
+	if (ulen == 0 || ulen >= sizeof(uid))
+		return false;
+	memcpy(uid, v, ulen);
+	uid[ulen] = '\0';
+	if (parse_bounded(uid, 0, INT_MAX) < 0)
+		return false;
+	return !colon || parse_bounded(colon + 1, 0, INT_MAX) >= 0;
+}
+
+/* ---- environment ------------------------------------------------------- */
+
+/* Reads NAME, else its tini alias, as tini does: set means on, except for
+ * the explicit "0", "false" and "no". */
+static const char *env_or_alias(getenv_fn env, const char *name, const char *alias)
+{
+	const char *v = env(name);
+	return v ? v : env(alias);
+}
+
+static bool env_flag(getenv_fn env, const char *name, const char *alias)
+{
+	const char *v = env_or_alias(env, name, alias);
+	if (!v)
+		return false;
+	return strcmp(v, "0") != 0 && strcasecmp(v, "false") != 0 &&
+	       strcasecmp(v, "no") != 0;
+}
+
+static int parse_cgroup_mode(const char *v, enum cgroup_mode *mode)
+{
+	if (strcmp(v, "auto") == 0)
+		*mode = CGROUP_AUTO;
+	else if (strcmp(v, "require") == 0)
+		*mode = CGROUP_REQUIRE;
+	else if (strcmp(v, "off") == 0)
+		*mode = CGROUP_OFF;
+	else
+		return -1;
+	return 0;
+}
+
+static int apply_env(struct options *opt, getenv_fn env)
+{
+	opt->subreaper = env_flag(env, "CGINIT_SUBREAPER", "TINI_SUBREAPER");
+	opt->kill_process_group =
+		env_flag(env, "CGINIT_KILL_PROCESS_GROUP", "TINI_KILL_PROCESS_GROUP");
+	const char *v = env_or_alias(env, "CGINIT_VERBOSITY", "TINI_VERBOSITY");
+	if (v) {
+		long level = parse_bounded(v, 0, 10);
+		if (level < 0) {
+			cg_error(NULL, 0, "invalid CGINIT_VERBOSITY '%s': expected 0..10", v);
+			return -1;
+		}
+		opt->verbosity = (int)level;
+	}
+	v = env("CGINIT_CGROUP_MODE");
+	if (v) {
+		if (parse_cgroup_mode(v, &opt->cgroup_mode) < 0) {
+			cg_error(NULL, 0, "invalid CGINIT_CGROUP_MODE '%s': expected auto, require or off", v);
+			return -1;
+		}
+		opt->cgroup_mode_explicit = true;
+	}
+	return 0;
+}
+
+/* ---- the command line -------------------------------------------------- */
+
+enum {
+	OPT_GRACE = 256,
+	OPT_CGROUP,
+	OPT_CONTROLLERS,
+	OPT_JOBS_MEMORY_MAX,
+	OPT_JOBS_PIDS_MAX,
+	OPT_JOBS_CPU_MAX,
+	OPT_JOBS_MAX_DESCENDANTS,
+	OPT_DELEGATE_TO,
+	OPT_INIT_NAME,
+	OPT_SANDBOX_NAME,
+	OPT_WORKER_NAME,
+	OPT_JOBS_NAME,
+	OPT_USER,
+	OPT_CAP_DROP,
+	OPT_CAP_KEEP,
+	OPT_NO_NEW_PRIVS,
+	OPT_CHECK,
+	OPT_VERSION,
+};
+
+static const struct option long_options[] = {
+	{"subreaper", no_argument, NULL, 's'},
+	{"pdeathsig", required_argument, NULL, 'p'},
+	{"pgroup", no_argument, NULL, 'g'},
+	{"remap-exit", required_argument, NULL, 'e'},
+	{"warn-on-reap", no_argument, NULL, 'w'},
+	{"verbose", no_argument, NULL, 'v'},
+	{"license", no_argument, NULL, 'l'},
+	{"help", no_argument, NULL, 'h'},
+	{"grace", required_argument, NULL, OPT_GRACE},
+	{"cgroup", required_argument, NULL, OPT_CGROUP},
+	{"controllers", required_argument, NULL, OPT_CONTROLLERS},
+	{"jobs-memory-max", required_argument, NULL, OPT_JOBS_MEMORY_MAX},
+	{"jobs-pids-max", required_argument, NULL, OPT_JOBS_PIDS_MAX},
+	{"jobs-cpu-max", required_argument, NULL, OPT_JOBS_CPU_MAX},
+	{"jobs-max-descendants", required_argument, NULL, OPT_JOBS_MAX_DESCENDANTS},
+	{"delegate-to", required_argument, NULL, OPT_DELEGATE_TO},
+	{"init-name", required_argument, NULL, OPT_INIT_NAME},
+	{"sandbox-name", required_argument, NULL, OPT_SANDBOX_NAME},
+	{"worker-name", required_argument, NULL, OPT_WORKER_NAME},
+	{"jobs-name", required_argument, NULL, OPT_JOBS_NAME},
+	{"user", required_argument, NULL, OPT_USER},
+	{"cap-drop", required_argument, NULL, OPT_CAP_DROP},
+	{"cap-keep", required_argument, NULL, OPT_CAP_KEEP},
+	{"no-new-privs", no_argument, NULL, OPT_NO_NEW_PRIVS},
+	{"check", no_argument, NULL, OPT_CHECK},
+	{"version", no_argument, NULL, OPT_VERSION},
+	{NULL, 0, NULL, 0},
+};
+
+static void options_defaults(struct options *opt)
+{
+	memset(opt, 0, sizeof(*opt));
+	opt->grace_ms = -1;
+	opt->verbosity = LOG_WARN;
+	opt->cgroup_mode = CGROUP_AUTO;
+	opt->names.init = "init";
+	opt->names.sandbox = "sandbox";
+	opt->names.worker = "worker";
+	opt->names.jobs = "jobs";
+}
+
+/* One line naming the bad value, then the usage, as the issue asks. */
+static enum parse_result bad_value(const char *what, const char *value,
+				   const char *expected)
+{
+	cg_error(NULL, 0, "invalid %s '%s': %s", what, value, expected);
+	short_usage();
+	return PARSE_ERROR;
+}
+
+static enum parse_result set_name(const char **slot, const char *what, const char *v)
+{
+	if (!valid_cgroup_name(v))
+		return bad_value(what, v, "expected one path component, not starting with 'cgroup.'");
+	*slot = v;
+	return PARSE_OK;
+}
+
+static enum parse_result set_limit(const char **slot, const char *what,
+				   const char *v, bool valid)
+{
+	if (!valid)
+		return bad_value(what, v, "expected a number or 'max'");
+	*slot = v;
+	return PARSE_OK;
+}
+
+static enum parse_result print_and_exit(const char *text)
+{
+	write_all(STDOUT_FILENO, text);
+	return PARSE_EXIT_OK;
+}
+
+static enum parse_result unknown_option(int argc, char **argv, int c)
+{
+	(void)argc;
+	/* getopt leaves the offending word at optind - 1. */
+	const char *word = optind > 0 ? argv[optind - 1] : "?";
+	if (c == ':' || (optopt && strchr("pe", optopt) && word[0] == '-' &&
+			 word[1] == optopt && word[2] == '\0'))
+		cg_error(NULL, 0, "option '%s' needs a value", word);
+	else if (optopt && optopt < 256)
+		cg_error(NULL, 0, "unknown option '-%c'", optopt);
+	else
+		cg_error(NULL, 0, "unknown option '%s'", word);
+	short_usage();
+	return PARSE_ERROR;
+}
+
+/* Handles one parsed option; split out to keep options_parse short. */
+static enum parse_result handle_option(struct options *opt, int c, const char *arg)
+{
+	int n;
+	switch (c) {
+	case 's': opt->subreaper = true; return PARSE_OK;
+	case 'g': opt->kill_process_group = true; return PARSE_OK;
+	case 'w': opt->warn_on_reap = true; return PARSE_OK;
+	case 'v': opt->verbosity++; return PARSE_OK;
+	case 'l': return print_and_exit(license_text);
+	case 'h': usage(STDOUT_FILENO); return PARSE_EXIT_OK;
+	case OPT_VERSION:
+		return print_and_exit("cginit version " CGINIT_VERSION " - git." CGINIT_GIT "\n");
+	case 'p':
+		n = parse_signal(arg);
+		if (n < 0)
+			return bad_value("signal", arg, "expected a name like SIGKILL or a number");
+		opt->pdeathsig = n;
+		return PARSE_OK;
+	case 'e':
+		n = parse_exit_code(arg);
+		if (n < 0)
+			return bad_value("exit code", arg, "expected 0..255");
+		opt->remap[n] = true;
+		return PARSE_OK;
+	case OPT_GRACE:
+		n = parse_duration_ms(arg);
+		if (n < 0)
+			return bad_value("grace", arg, "expected seconds, at most 86400");
+		opt->grace_ms = n;
+		return PARSE_OK;
+	case OPT_CGROUP:
+		if (parse_cgroup_mode(arg, &opt->cgroup_mode) < 0)
+			return bad_value("cgroup mode", arg, "expected auto, require or off");
+		opt->cgroup_mode_explicit = true;
+		return PARSE_OK;
+	case OPT_CONTROLLERS:
+		if (!valid_controller_list(arg))
+			return bad_value("controller list", arg, "expected names like io,hugetlb");
+		opt->controllers = arg;
+		return PARSE_OK;
+	case OPT_JOBS_MEMORY_MAX:
+		return set_limit(&opt->limits.memory_max, "memory limit", arg, valid_limit(arg, true));
+	case OPT_JOBS_PIDS_MAX:
+		return set_limit(&opt->limits.pids_max, "pids limit", arg, valid_limit(arg, false));
+	case OPT_JOBS_MAX_DESCENDANTS:
+		return set_limit(&opt->limits.max_descendants, "descendants limit", arg,
+				 valid_limit(arg, false));
+	case OPT_JOBS_CPU_MAX:
+		if (!valid_cpu_max(arg))
+			return bad_value("cpu limit", arg, "expected \"QUOTA [PERIOD]\" in microseconds");
+		opt->limits.cpu_max = arg;
+		return PARSE_OK;
+	case OPT_DELEGATE_TO:
+		if (!valid_delegate(arg))
+			return bad_value("delegate-to", arg, "expected UID[:GID], numeric");
+		opt->delegate_to = arg;
+		return PARSE_OK;
+	case OPT_INIT_NAME: return set_name(&opt->names.init, "init name", arg);
+	case OPT_SANDBOX_NAME: return set_name(&opt->names.sandbox, "sandbox name", arg);
+	case OPT_WORKER_NAME: return set_name(&opt->names.worker, "worker name", arg);
+	case OPT_JOBS_NAME: return set_name(&opt->names.jobs, "jobs name", arg);
+	case OPT_USER: opt->user = arg; return PARSE_OK;
+	case OPT_CAP_DROP: opt->cap_drop = arg; return PARSE_OK;
+	case OPT_CAP_KEEP: opt->cap_keep = arg; return PARSE_OK;
+	case OPT_NO_NEW_PRIVS: opt->no_new_privs = true; return PARSE_OK;
+	case OPT_CHECK: opt->check = true; return PARSE_OK;
+	default: return PARSE_ERROR;
+	}
+}
+
+static bool names_distinct(const struct cg_names *n)
+{
+	return strcmp(n->init, n->sandbox) != 0 && strcmp(n->worker, n->jobs) != 0;
+}
+
+enum parse_result options_parse(struct options *opt, int argc, char **argv,
+				getenv_fn env)
+{
+	options_defaults(opt);
+	if (apply_env(opt, env) < 0) {
+		short_usage();
+		return PARSE_ERROR;
+	}
+	/* "+" stops at the first non-option, so `cginit sh -c x` needs no
+	 * "--"; ":" lets us tell a missing value from an unknown flag. */
+	optind = 0;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "+:sp:ge:vwlh", long_options, NULL)) != -1) {
+		if (c == '?' || c == ':')
+			return unknown_option(argc, argv, c);
+		enum parse_result r = handle_option(opt, c, optarg);
+		if (r != PARSE_OK)
+			return r;
+	}
+	if (!names_distinct(&opt->names)) {
+		cg_error(NULL, 0, "the init and sandbox names, and the worker and jobs names, must differ");
+		return PARSE_ERROR;
+	}
+	if (opt->check)
+		return PARSE_OK;
+	if (optind >= argc) {
+		cg_error(NULL, 0, "missing command to run");
+		short_usage();
+		return PARSE_ERROR;
+	}
+	opt->argv = argv + optind;
+	return PARSE_OK;
+}

@@ -1,0 +1,429 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Children and signals: spawn the worker, wait for signals with every one of
+ * them blocked, forward them, reap every child, and report how the worker
+ * ended.
+ *
+ * cginit never installs a signal handler. Every signal stays blocked and is
+ * taken with sigwaitinfo(2), so an idle cginit sleeps in the kernel with no
+ * timer (tini wakes once a second), and the worker inherits the dispositions
+ * cginit itself was started with.
+ */
+#include "cginit.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef SYS_clone3
+#define SYS_clone3 435
+#endif
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+/* Bounds for cleaning up descendants in subreaper mode. */
+#define DESCENDANT_GRACE_MS 2000
+#define DESCENDANT_MAX 4096
+
+uint64_t monotonic_ms(void)
+{
+	struct timespec ts;
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+int reaper_block_signals(sigset_t *inherited)
+{
+	sigset_t all;
+	sigfillset(&all);
+	/* Blocked, not ignored: a blocked signal is queued even for a
+	 * namespace's PID 1, whose SIG_DFL signals the kernel would drop. */
+	if (sigprocmask(SIG_SETMASK, &all, inherited) < 0)
+		return cg_error(NULL, errno, "sigprocmask: cannot block signals");
+	return 0;
+}
+
+int reaper_become_subreaper(void)
+{
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+		return cg_error(NULL, errno, "prctl(PR_SET_CHILD_SUBREAPER)");
+	return 0;
+}
+
+int reaper_set_pdeathsig(int sig)
+{
+	if (prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0) < 0)
+		return cg_error(NULL, errno, "prctl(PR_SET_PDEATHSIG, %d)", sig);
+	return 0;
+}
+
+/* ---- spawning ----------------------------------------------------------- */
+
+/* Socket activation names the process that owns the sockets; when that was
+ * cginit, the sockets now belong to the worker. */
+static void rewrite_listen_pid(pid_t parent)
+{
+	const char *v = getenv("LISTEN_PID");
+	char buf[24];
+	if (!v)
+		return;
+	snprintf(buf, sizeof(buf), "%d", (int)parent);
+	if (strcmp(v, buf) != 0)
+		return;
+	snprintf(buf, sizeof(buf), "%d", (int)getpid());
+	if (setenv("LISTEN_PID", buf, 1) < 0)
+		cg_error(NULL, errno, "setenv LISTEN_PID");
+}
+
+/* Gives the terminal to the worker so that Ctrl-C and job control reach it.
+ * SIGTTOU is blocked here, which is what lets a background group do this. */
+static void take_terminal(pid_t pgrp)
+{
+	if (!isatty(STDIN_FILENO))
+		return;
+	if (tcsetpgrp(STDIN_FILENO, pgrp) < 0 && errno != ENOTTY)
+		cg_log(LOG_DEBUG, "tcsetpgrp(stdin, %d): %s", (int)pgrp, strerror(errno));
+}
+
+static int exec_failure_code(int err)
+{
+	return err == ENOENT || err == ENOTDIR ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
+}
+
+static __attribute__((noreturn)) void child_exec(char **argv, const sigset_t *inherited,
+						 const struct spawn_hooks *hooks,
+						 pid_t parent, bool in_cgroup)
+{
+	/* Set here and in the parent: whichever runs first, a signal sent to
+	 * the group right after fork finds it. */
+	if (setpgid(0, 0) < 0) {
+		cg_error(NULL, errno, "setpgid in the worker");
+		_exit(EXIT_CGINIT_FAILURE);
+	}
+	take_terminal(getpid());
+	rewrite_listen_pid(parent);
+	if (hooks && hooks->before_exec && hooks->before_exec(hooks->ctx, in_cgroup) < 0)
+		_exit(EXIT_CGINIT_FAILURE);
+	if (sigprocmask(SIG_SETMASK, inherited, NULL) < 0) {
+		cg_error(NULL, errno, "sigprocmask in the worker");
+		_exit(EXIT_CGINIT_FAILURE);
+	}
+	execvp(argv[0], argv);
+	int err = errno;
+	cg_error(NULL, err, "exec %s", argv[0]);
+	_exit(exec_failure_code(err));
+}
+
+struct clone3_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack,
+		stack_size, tls, set_tid, set_tid_size, cgroup;
+};
+
+/* Forks straight into the worker's cgroup, so that not even one instruction
+ * of the child runs in init/. Returns -2 when the kernel has no clone3 or
+ * no CLONE_INTO_CGROUP (before 5.7), or a seccomp filter hides it, as
+ * Docker's default profile does. */
+static pid_t fork_into_cgroup(int cgroup_fd)
+{
+	struct clone3_args args;
+	memset(&args, 0, sizeof(args));
+	args.flags = CLONE_INTO_CGROUP;
+	args.exit_signal = SIGCHLD;
+	args.cgroup = (uint64_t)cgroup_fd;
+	long pid = syscall(SYS_clone3, &args, sizeof(args));
+	if (pid < 0 && (errno == ENOSYS || errno == E2BIG || errno == EPERM))
+		return -2;
+	return (pid_t)pid;
+}
+
+pid_t reaper_spawn(char **argv, const sigset_t *inherited,
+		   const struct spawn_hooks *hooks)
+{
+	pid_t parent = getpid();
+	pid_t pid = -2;
+	bool in_cgroup = false;
+	if (hooks && hooks->cgroup_fd >= 0) {
+		pid = fork_into_cgroup(hooks->cgroup_fd);
+		in_cgroup = pid >= 0;
+	}
+	if (pid == -2)
+		pid = fork();
+	if (pid < 0)
+		return cg_error(NULL, errno, "fork: cannot start %s", argv[0]);
+	if (pid == 0)
+		child_exec(argv, inherited, hooks, parent, in_cgroup);
+	if (setpgid(pid, pid) < 0 && errno != EACCES && errno != ESRCH)
+		cg_log(LOG_DEBUG, "setpgid(%d): %s", (int)pid, strerror(errno));
+	take_terminal(pid);
+	return pid;
+}
+
+/* ---- reaping and forwarding --------------------------------------------- */
+
+int exit_code_from_status(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return EXIT_CGINIT_FAILURE;
+}
+
+/* Reaps every child that has exited. Signals coalesce, so one SIGCHLD may
+ * stand for many children; and a SIGCHLD for the worker may be merged with
+ * others, so the worker is looked for here, not in the signal. Returns true
+ * once the worker is reaped, its status in *status. */
+static bool reap_all(pid_t worker, bool warn, int *status, unsigned long *reaped,
+		     bool *no_children)
+{
+	bool worker_done = false;
+	*no_children = false;
+	for (;;) {
+		int st;
+		pid_t pid = waitpid(-1, &st, WNOHANG);
+		if (pid == 0)
+			break;
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ECHILD)
+				*no_children = true;
+			else
+				cg_error(NULL, errno, "waitpid");
+			break;
+		}
+		(*reaped)++;
+		if (pid == worker) {
+			*status = st;
+			worker_done = true;
+		} else if (warn) {
+			cg_log(LOG_WARN, "reaped orphan %d (exit code %d)", (int)pid,
+			       exit_code_from_status(st));
+		}
+	}
+	return worker_done;
+}
+
+static void forward_signal(pid_t worker, int sig, bool group)
+{
+	pid_t target = group ? -worker : worker;
+	if (kill(target, sig) < 0 && errno != ESRCH)
+		cg_error(NULL, errno, "kill(%d, %d): cannot forward", (int)target, sig);
+	else
+		cg_log(LOG_DEBUG, "forwarded signal %d to %d", sig, (int)target);
+}
+
+/* Waits for the next signal, at most until deadline_ms when that is set.
+ * Returns the signal, 0 on timeout, -1 on error. */
+static int wait_signal(uint64_t deadline_ms, uint64_t (*now)(void))
+{
+	sigset_t all;
+	sigfillset(&all);
+	siginfo_t si;
+	for (;;) {
+		int sig;
+		if (deadline_ms == 0) {
+			sig = sigwaitinfo(&all, &si);
+		} else {
+			uint64_t t = now();
+			uint64_t left = deadline_ms > t ? deadline_ms - t : 0;
+			struct timespec ts = {.tv_sec = (time_t)(left / 1000),
+					      .tv_nsec = (long)(left % 1000) * 1000000L};
+			sig = sigtimedwait(&all, &si, &ts);
+			if (sig < 0 && errno == EAGAIN)
+				return 0;
+		}
+		if (sig > 0)
+			return sig;
+		if (errno != EINTR)
+			return cg_error(NULL, errno, "sigwaitinfo");
+	}
+}
+
+static void kill_after_grace(pid_t worker, const struct reaper_config *cfg)
+{
+	cg_log(LOG_WARN, "grace of %d ms expired: killing the worker", cfg->grace_ms);
+	if (cfg->kill_sandbox && cfg->kill_sandbox(cfg->kill_ctx) == 0)
+		return;
+	/* The worker may have left its group, so both. */
+	kill(-worker, SIGKILL);
+	kill(worker, SIGKILL);
+}
+
+int reaper_loop(pid_t worker, const struct reaper_config *cfg)
+{
+	uint64_t (*now)(void) = cfg->now_ms ? cfg->now_ms : monotonic_ms;
+	uint64_t deadline = 0;
+	bool grace_spent = false;
+	unsigned long reaped = 0;
+	int status = 0;
+	bool none_left;
+	for (;;) {
+		if (reap_all(worker, cfg->warn_on_reap, &status, &reaped, &none_left))
+			break;
+		if (none_left) {
+			/* The worker was never ours to wait for: nothing can
+			 * end this loop, so say so rather than hang. */
+			cg_error(NULL, ECHILD, "worker %d is gone without a status", (int)worker);
+			status = EXIT_CGINIT_FAILURE << 8;
+			break;
+		}
+		int sig = wait_signal(deadline, now);
+		if (sig < 0) {
+			/* Not expected; a short pause keeps a broken loop from
+			 * spinning PID 1 at 100% CPU. */
+			struct timespec pause = {.tv_sec = 0, .tv_nsec = 10000000L};
+			nanosleep(&pause, NULL);
+			continue;
+		}
+		if (sig == 0) {
+			kill_after_grace(worker, cfg);
+			deadline = 0;
+			grace_spent = true;
+			continue;
+		}
+		if (sig == SIGCHLD)
+			continue;
+		forward_signal(worker, sig, cfg->kill_process_group);
+		if ((sig == SIGTERM || sig == SIGINT) && cfg->grace_ms >= 0 &&
+		    deadline == 0 && !grace_spent)
+			deadline = now() + (uint64_t)cfg->grace_ms + 1;
+	}
+	cg_log(LOG_INFO, "worker %d exited with code %d; %lu children reaped",
+	       (int)worker, exit_code_from_status(status), reaped);
+	return status;
+}
+
+/* ---- cleaning up after the worker --------------------------------------- */
+
+/* Reads the parent pid from /proc/PID/stat; the command name may hold
+ * spaces and parentheses, so parse after the last ')'. */
+static pid_t read_ppid(int procfd, const char *pid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "%s/stat", pid);
+	int fd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* After ")": " S PPID ..." */
+	char *p = strrchr(buf, ')');
+	if (!p || p[1] != ' ' || !p[2] || p[3] != ' ')
+		return -1;
+	char *end;
+	long ppid = strtol(p + 4, &end, 10);
+	if (end == p + 4 || *end != ' ')
+		return -1;
+	return (pid_t)ppid;
+}
+
+/* Lists the processes below `self` in the process tree. */
+static size_t find_descendants(const char *proc_root, pid_t self, pid_t *out, size_t max)
+{
+	static pid_t pids[DESCENDANT_MAX * 4], ppids[DESCENDANT_MAX * 4];
+	size_t n = 0, found = 0;
+	DIR *dir = opendir(proc_root);
+	if (!dir) {
+		cg_error(NULL, errno, "opendir %s: cannot look for descendants", proc_root);
+		return 0;
+	}
+	struct dirent *de;
+	while ((de = readdir(dir)) != NULL && n < DESCENDANT_MAX * 4) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		pid_t ppid = read_ppid(dirfd(dir), de->d_name);
+		if (ppid < 0)
+			continue;
+		pids[n] = (pid_t)atoi(de->d_name);
+		ppids[n++] = ppid;
+	}
+	closedir(dir);
+	/* Grow the set from self until nothing new joins it. */
+	bool grew = true;
+	while (grew && found < max) {
+		grew = false;
+		for (size_t i = 0; i < n && found < max; i++) {
+			if (pids[i] == 0)
+				continue;
+			bool parent_in = ppids[i] == self;
+			for (size_t j = 0; j < found && !parent_in; j++)
+				parent_in = out[j] == ppids[i];
+			if (parent_in) {
+				out[found++] = pids[i];
+				pids[i] = 0;
+				grew = true;
+			}
+		}
+	}
+	return found;
+}
+
+static size_t signal_descendants(const char *proc_root, int sig)
+{
+	static pid_t victims[DESCENDANT_MAX];
+	size_t n = find_descendants(proc_root, getpid(), victims, DESCENDANT_MAX);
+	for (size_t i = 0; i < n; i++)
+		if (kill(victims[i], sig) < 0 && errno != ESRCH)
+			cg_error(NULL, errno, "kill(%d, %d)", (int)victims[i], sig);
+	return n;
+}
+
+/* Reaps until no child is left or the deadline passes. */
+static bool reap_until(uint64_t deadline, const struct reaper_config *cfg)
+{
+	uint64_t (*now)(void) = cfg->now_ms ? cfg->now_ms : monotonic_ms;
+	unsigned long reaped = 0;
+	int unused;
+	bool none_left;
+	for (;;) {
+		reap_all(0, cfg->warn_on_reap, &unused, &reaped, &none_left);
+		if (none_left)
+			return true;
+		if (now() >= deadline)
+			return false;
+		if (wait_signal(deadline, now) < 0)
+			return false;
+	}
+}
+
+void reaper_finish(const struct reaper_config *cfg)
+{
+	unsigned long reaped = 0;
+	int unused;
+	bool none_left;
+	reap_all(0, cfg->warn_on_reap, &unused, &reaped, &none_left);
+	if (cfg->kill_sandbox)
+		cfg->kill_sandbox(cfg->kill_ctx);
+	/* As PID 1, our exit makes the kernel kill the whole namespace. As a
+	 * subreaper nobody does that for us, so no descendant may outlive us:
+	 * SIGTERM first, SIGKILL after a bounded grace. */
+	if (!cfg->subreaper_mode)
+		return;
+	uint64_t (*now)(void) = cfg->now_ms ? cfg->now_ms : monotonic_ms;
+	if (signal_descendants(cfg->proc_root, SIGTERM) == 0)
+		return;
+	if (reap_until(now() + DESCENDANT_GRACE_MS, cfg))
+		return;
+	cg_log(LOG_WARN, "descendants still alive after %d ms: sending SIGKILL",
+	       DESCENDANT_GRACE_MS);
+	for (int round = 0; round < 10; round++) {
+		if (signal_descendants(cfg->proc_root, SIGKILL) == 0)
+			break;
+		if (reap_until(now() + 200, cfg))
+			break;
+	}
+}
