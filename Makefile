@@ -51,7 +51,7 @@ cginit-static: $(SRCS) $(HDRS) Makefile
 
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/fakecg.h $(LIB_SRCS) $(HDRS) Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -I. $(CFLAGS) -Wno-missing-prototypes -o $@ $< $(LIB_SRCS) $(CHECK_LIBS)
+	$(CC) $(CPPFLAGS) -I. $(CFLAGS) -Wno-missing-prototypes -Wno-format-truncation -o $@ $< $(LIB_SRCS) $(CHECK_LIBS)
 
 $(BUILD)/helpers/%: tests/helpers/%.c Makefile
 	@mkdir -p $(dir $@)

@@ -1,0 +1,364 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A fake cgroup v2 "kernel" for unit tests: a directory tree in a temp dir
+ * plus the rules of cgroup-v2.rst that the bootstrap depends on, applied in
+ * the write hook:
+ * - writing a pid to cgroup.procs moves it (one pid per write);
+ * - writing to cgroup.subtree_control fails with EBUSY while the cgroup
+ *   holds processes, and with ENOENT for a controller it does not have;
+ * - a new child cgroup gets cgroup.controllers = its parent's
+ *   subtree_control, and the interface files of those controllers.
+ * Failures are injected per file and pid. It never touches /sys/fs/cgroup.
+ */
+#ifndef FAKECG_H
+#define FAKECG_H
+
+#include "cginit.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define FAKE_MAX_FAULTS 16
+
+struct fake_fault {
+	char file[64];  /* file name the write goes to */
+	long pid;       /* for cgroup.procs: only this pid; 0: any */
+	int err;        /* errno to fail with */
+	int times;      /* how many writes fail; -1: all */
+};
+
+struct fakecg {
+	char root[PATH_MAX];   /* the temp dir */
+	char mount[PATH_MAX];  /* root/cgroup: the fake cgroup2 mount */
+	char proc[PATH_MAX];   /* root/proc/self */
+	char sysfs[PATH_MAX];  /* root/sysfs: a "tmpfs" for hybrid tests */
+	char delegate[PATH_MAX];
+	char c_path[PATH_MAX]; /* C */
+	bool readonly;
+	bool hybrid;           /* sys_mount is a tmpfs, cgroup2 below it */
+	bool has_kill;         /* new cgroups get cgroup.kill */
+	uint64_t clock_ms;
+	unsigned clock_step;   /* ms added by every now_ms() call */
+	/* Called after each successful pid move: lets a test add processes
+	 * to C the way a concurrent docker exec would. */
+	void (*on_move)(struct fakecg *f, long pid);
+	unsigned moves;
+	struct fake_fault faults[FAKE_MAX_FAULTS];
+	int n_faults;
+	/* When set, subtree_control reads back this instead of what was
+	 * written (to test the read-back check). */
+	const char *subtree_readback;
+	unsigned kills;        /* writes to cgroup.kill */
+	struct cg_sys sys;
+};
+
+static inline void fake_write_text(const char *dir, const char *name, const char *text)
+{
+	char path[PATH_MAX * 2];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *fp = fopen(path, "w");
+	if (!fp) {
+		perror(path);
+		abort();
+	}
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static inline char *fake_read_text(const char *dir, const char *name)
+{
+	static char buf[8192];
+	char path[PATH_MAX * 2];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	buf[0] = '\0';
+	FILE *fp = fopen(path, "r");
+	if (!fp)
+		return NULL;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
+	buf[n] = '\0';
+	fclose(fp);
+	return buf;
+}
+
+static inline void fake_fd_path(int dirfd, char *out, size_t len)
+{
+	char link[64];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", dirfd);
+	ssize_t n = readlink(link, out, len - 1);
+	out[n > 0 ? n : 0] = '\0';
+}
+
+/* Fills a new cgroup directory with the files the kernel would show. */
+static inline void fake_populate(struct fakecg *f, const char *dir, const char *controllers)
+{
+	fake_write_text(dir, "cgroup.procs", "");
+	fake_write_text(dir, "cgroup.threads", "");
+	fake_write_text(dir, "cgroup.controllers", controllers);
+	fake_write_text(dir, "cgroup.subtree_control", "");
+	fake_write_text(dir, "cgroup.type", "domain\n");
+	fake_write_text(dir, "cgroup.max.descendants", "max\n");
+	fake_write_text(dir, "cgroup.max.depth", "max\n");
+	if (f->has_kill)
+		fake_write_text(dir, "cgroup.kill", "");
+	if (cg_has_token(controllers, "memory")) {
+		fake_write_text(dir, "memory.max", "max\n");
+		fake_write_text(dir, "memory.oom.group", "0\n");
+	}
+	if (cg_has_token(controllers, "pids"))
+		fake_write_text(dir, "pids.max", "max\n");
+	if (cg_has_token(controllers, "cpu"))
+		fake_write_text(dir, "cpu.max", "max 100000\n");
+}
+
+static inline int fake_fs_info(void *ctx, const char *path, unsigned long *magic, bool *ro)
+{
+	struct fakecg *f = ctx;
+	if (strncmp(path, f->mount, strlen(f->mount)) == 0) {
+		*magic = CGROUP2_MAGIC;
+	} else if (strcmp(path, f->sysfs) == 0) {
+		*magic = TMPFS_FS_MAGIC;
+	} else {
+		errno = ENOENT;
+		return -1;
+	}
+	*ro = f->readonly;
+	return 0;
+}
+
+static inline int fake_take_fault(struct fakecg *f, const char *name, long pid)
+{
+	for (int i = 0; i < f->n_faults; i++) {
+		struct fake_fault *x = &f->faults[i];
+		if (strcmp(x->file, name) != 0 || (x->pid && x->pid != pid) || x->times == 0)
+			continue;
+		if (x->times > 0)
+			x->times--;
+		return x->err;
+	}
+	return 0;
+}
+
+static inline void fake_add_fault(struct fakecg *f, const char *file, long pid, int err,
+				  int times)
+{
+	struct fake_fault *x = &f->faults[f->n_faults++];
+	snprintf(x->file, sizeof(x->file), "%s", file);
+	x->pid = pid;
+	x->err = err;
+	x->times = times;
+}
+
+/* Removes `pid` from the cgroup.procs of dir; true if it was there. */
+static inline bool fake_remove_pid(const char *dir, long pid)
+{
+	char *text = fake_read_text(dir, "cgroup.procs");
+	if (!text)
+		return false;
+	char out[8192] = "";
+	bool found = false;
+	char *save = NULL;
+	for (char *t = strtok_r(text, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
+		if (strtol(t, NULL, 10) == pid && !found) {
+			found = true;
+			continue;
+		}
+		strcat(out, t);
+		strcat(out, "\n");
+	}
+	fake_write_text(dir, "cgroup.procs", out);
+	return found;
+}
+
+static inline void fake_append_pid(const char *dir, long pid)
+{
+	char path[PATH_MAX * 2];
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	FILE *fp = fopen(path, "a");
+	fprintf(fp, "%ld\n", pid);
+	fclose(fp);
+}
+
+static inline int fake_move_pid(struct fakecg *f, const char *dir, const char *buf)
+{
+	long pid = strtol(buf, NULL, 10);
+	int e = fake_take_fault(f, "cgroup.procs", pid);
+	if (e == ESRCH)
+		fake_remove_pid(f->c_path, pid); /* it exited */
+	if (e) {
+		errno = e;
+		return -1;
+	}
+	/* The fake tracks C only: a pid comes from there. */
+	if (pid != 0 && !fake_remove_pid(f->c_path, pid)) {
+		errno = ESRCH;
+		return -1;
+	}
+	fake_append_pid(dir, pid);
+	f->moves++;
+	if (f->on_move)
+		f->on_move(f, pid);
+	return 0;
+}
+
+static inline int fake_subtree_control(struct fakecg *f, const char *dir, const char *buf)
+{
+	int e = fake_take_fault(f, "cgroup.subtree_control", 0);
+	if (e) {
+		errno = e;
+		return -1;
+	}
+	char *procs = fake_read_text(dir, "cgroup.procs");
+	if (procs && procs[0]) {
+		errno = EBUSY; /* no internal processes */
+		return -1;
+	}
+	char avail[512], cur[512];
+	snprintf(avail, sizeof(avail), "%s", fake_read_text(dir, "cgroup.controllers"));
+	snprintf(cur, sizeof(cur), "%s", fake_read_text(dir, "cgroup.subtree_control"));
+	char copy[512];
+	snprintf(copy, sizeof(copy), "%s", buf);
+	char *save = NULL;
+	for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+		if (t[0] != '+' || !cg_has_token(avail, t + 1)) {
+			errno = ENOENT;
+			return -1;
+		}
+		if (!cg_has_token(cur, t + 1)) {
+			size_t n = strlen(cur);
+			while (n && cur[n - 1] == '\n')
+				cur[--n] = '\0';
+			snprintf(cur + n, sizeof(cur) - n, "%s%s", n ? " " : "", t + 1);
+		}
+	}
+	strcat(cur, "\n");
+	fake_write_text(dir, "cgroup.subtree_control", f->subtree_readback ? f->subtree_readback : cur);
+	return 0;
+}
+
+static inline int fake_write_file(void *ctx, int dirfd, const char *name, const char *buf,
+				  size_t len)
+{
+	struct fakecg *f = ctx;
+	char dir[PATH_MAX], text[512];
+	fake_fd_path(dirfd, dir, sizeof(dir));
+	snprintf(text, sizeof(text), "%.*s", (int)len, buf);
+	if (f->readonly) {
+		errno = EROFS;
+		return -1;
+	}
+	if (strcmp(name, "cgroup.procs") == 0)
+		return fake_move_pid(f, dir, text);
+	if (strcmp(name, "cgroup.subtree_control") == 0)
+		return fake_subtree_control(f, dir, text);
+	int e = fake_take_fault(f, name, 0);
+	if (e) {
+		errno = e;
+		return -1;
+	}
+	if (strcmp(name, "cgroup.kill") == 0) {
+		if (!f->has_kill) {
+			errno = ENOENT;
+			return -1;
+		}
+		f->kills++;
+		return 0;
+	}
+	/* Any other interface file must exist: cgroupfs has no O_CREAT. */
+	int fd = openat(dirfd, name, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = write(fd, text, strlen(text));
+	close(fd);
+	return n < 0 ? -1 : 0;
+}
+
+static inline int fake_make_dir(void *ctx, int dirfd, const char *name)
+{
+	struct fakecg *f = ctx;
+	if (f->readonly) {
+		errno = EROFS;
+		return -1;
+	}
+	if (mkdirat(dirfd, name, 0755) < 0)
+		return -1;
+	char parent[PATH_MAX], dir[PATH_MAX * 2], controllers[512];
+	fake_fd_path(dirfd, parent, sizeof(parent));
+	snprintf(controllers, sizeof(controllers), "%s",
+		 fake_read_text(parent, "cgroup.subtree_control"));
+	snprintf(dir, sizeof(dir), "%s/%s", parent, name);
+	fake_populate(f, dir, controllers);
+	return 0;
+}
+
+static inline uint64_t fake_now_ms(void *ctx)
+{
+	struct fakecg *f = ctx;
+	f->clock_ms += f->clock_step;
+	return f->clock_ms;
+}
+
+/* Writes the fake /proc/self/{cgroup,mountinfo}: C is `rel` below a
+ * cgroup2 mount whose root is `mount_root`. */
+static inline void fake_set_proc(struct fakecg *f, const char *rel, const char *mount_root)
+{
+	char text[PATH_MAX * 3];
+	snprintf(text, sizeof(text), "0::%s\n", rel);
+	fake_write_text(f->proc, "cgroup", text);
+	snprintf(text, sizeof(text),
+		 "22 1 0:21 / /proc rw,nosuid - proc proc rw\n"
+		 "30 22 0:26 %s %s rw,nosuid,nodev,noexec,relatime shared:9 - cgroup2 cgroup2 rw\n",
+		 mount_root, f->mount);
+	fake_write_text(f->proc, "mountinfo", text);
+}
+
+/* A fresh fake: C at `rel` holding `procs`, with `controllers` available. */
+static inline void fake_init(struct fakecg *f, const char *rel, const char *controllers,
+			     const char *procs)
+{
+	memset(f, 0, sizeof(*f));
+	snprintf(f->root, sizeof(f->root), "/tmp/cginit-fakecg-XXXXXX");
+	if (!mkdtemp(f->root))
+		abort();
+	snprintf(f->mount, sizeof(f->mount), "%s/cgroup", f->root);
+	snprintf(f->sysfs, sizeof(f->sysfs), "%s/sysfs", f->root);
+	snprintf(f->proc, sizeof(f->proc), "%s/proc/self", f->root);
+	snprintf(f->delegate, sizeof(f->delegate), "%s/delegate", f->root);
+	char cmd[PATH_MAX * 4];
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s' '%s' '%s%s'", f->proc, f->sysfs, f->mount,
+		 strcmp(rel, "/") ? rel : "");
+	if (system(cmd) != 0)
+		abort();
+	snprintf(f->c_path, sizeof(f->c_path), "%s%s", f->mount, strcmp(rel, "/") ? rel : "");
+	f->has_kill = true;
+	f->clock_step = 1;
+	fake_populate(f, f->c_path, controllers);
+	fake_write_text(f->c_path, "cgroup.procs", procs);
+	fake_write_text(f->root, "delegate",
+			"cgroup.procs\ncgroup.threads\ncgroup.subtree_control\nmemory.oom.group\n"
+			"memory.reclaim\n");
+	fake_set_proc(f, rel, "/");
+	f->sys.proc_self = f->proc;
+	f->sys.sys_mount = f->mount;
+	f->sys.delegate_list = f->delegate;
+	f->sys.fs_info = fake_fs_info;
+	f->sys.write_file = fake_write_file;
+	f->sys.make_dir = fake_make_dir;
+	f->sys.now_ms = fake_now_ms;
+	f->sys.ctx = f;
+}
+
+static inline void fake_cleanup(struct fakecg *f)
+{
+	char cmd[PATH_MAX + 32];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->root);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", f->root);
+}
+
+#endif
