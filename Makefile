@@ -9,6 +9,7 @@
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 BUILD    ?= build
+STATIC_OUT ?= $(BUILD)/cginit-static.unstripped
 CC       ?= gcc
 MUSL_CC  ?= musl-gcc
 
@@ -26,7 +27,7 @@ STATIC_CFLAGS := -std=c11 $(WARN) -Os -ffunction-sections -fdata-sections \
                  -fno-stack-protector
 STATIC_LDFLAGS := -static -Wl,--gc-sections -Wl,--build-id=none -s
 
-SRCS     := init.c options.c reaper.c cgsetup.c cgcheck.c log.c
+SRCS     := init.c options.c reaper.c cgsetup.c cgcheck.c privdrop.c log.c
 LIB_SRCS := $(filter-out init.c,$(SRCS))
 HDRS     := cginit.h cgsetup.h
 
@@ -57,7 +58,9 @@ $(BUILD)/helpers/%: tests/helpers/%.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -o $@ $<
 
-check: check-unit check-integration
+# Every suite, then one closing "N passed, N failed" line for all of them.
+check: cginit cginit-static $(UNIT_TESTS) $(HELPERS)
+	@tests/check.sh check-unit check-integration vm-check
 
 check-unit: $(UNIT_TESTS)
 	@tests/run-unit.sh $(UNIT_TESTS)
@@ -70,6 +73,10 @@ stress: cginit cginit-static $(HELPERS)
 
 size: cginit-static
 	@tests/size-report.sh cginit-static
+
+# An unstripped twin of cginit-static, for make size's symbol table.
+$(STATIC_OUT): $(SRCS) $(HDRS) Makefile
+	$(MUSL_CC) $(CPPFLAGS) $(STATIC_CFLAGS) -o $@ $(SRCS) $(filter-out -s,$(STATIC_LDFLAGS))
 
 example: cginit
 	./cginit -v -- sh -c 'echo "worker: pid $$$$"; (sleep 0.1 &) ; echo "orphan left behind; cginit reaps it"; exit 3'; \

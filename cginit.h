@@ -159,6 +159,42 @@ int reaper_become_subreaper(void);
 int reaper_set_pdeathsig(int sig);
 uint64_t monotonic_ms(void);
 
+/* ---- privdrop.c: least privilege for the worker ------------------------- */
+
+#define PRIV_MAX_GROUPS 64
+
+struct priv_plan {
+	bool change_user;       /* --user given */
+	uid_t uid;
+	gid_t gid;
+	gid_t groups[PRIV_MAX_GROUPS]; /* supplementary groups of the user */
+	size_t ngroups;
+	char home[256];         /* set as HOME when HOME is unset */
+	bool drop_caps;         /* --cap-drop given */
+	uint64_t drop;          /* bit N: capability N */
+	bool keep_caps;         /* --cap-keep given */
+	uint64_t keep;
+	bool no_new_privs;
+};
+
+/* Where the user and group databases are; injected for tests. */
+struct priv_files {
+	const char *passwd; /* "/etc/passwd" */
+	const char *group;  /* "/etc/group" */
+};
+
+/* Resolves --user, --cap-drop, --cap-keep and --no-new-privs into a plan,
+ * before anything runs. Bad input (unknown user, group or capability, a
+ * kept capability we do not hold) is reported and gives -1. */
+int priv_prepare(const struct options *opt, const struct priv_files *files,
+		 struct priv_plan *plan);
+/* In the worker between fork and exec: setgroups, setgid, setuid, then the
+ * capability sets and no_new_privs. -1 having printed why. */
+int priv_apply(const struct priv_plan *plan);
+/* cginit itself, once the worker runs: keep only what reaping, forwarding
+ * and killing need. */
+int priv_limit_self(void);
+
 /* ---- cgsetup.c ---------------------------------------------------------- */
 
 #include "cgsetup.h"

@@ -19,6 +19,7 @@
 
 struct run {
 	struct options opt;
+	struct priv_plan priv;
 	struct cg_sys sys;
 	struct cg_layout layout;
 	bool have_layout;
@@ -30,7 +31,8 @@ static int before_exec(void *ctx, bool in_cgroup)
 	struct run *run = ctx;
 	if (run->have_layout && !in_cgroup && cg_enter(&run->sys, run->layout.worker_fd) < 0)
 		return -1;
-	return 0;
+	/* Last: the cgroup move above may need privileges dropped here. */
+	return priv_apply(&run->priv);
 }
 
 static int kill_sandbox(void *ctx)
@@ -62,13 +64,21 @@ static int parse_delegate(const char *spec, struct cg_config *cfg)
 	return 0;
 }
 
-static void cgroup_config(const struct options *opt, struct cg_config *cfg)
+static void cgroup_config(const struct options *opt, const struct priv_plan *priv,
+			  struct cg_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->names = &opt->names;
 	cfg->limits = &opt->limits;
 	cfg->extra_controllers = opt->controllers;
-	parse_delegate(opt->delegate_to, cfg);
+	if (opt->delegate_to) {
+		parse_delegate(opt->delegate_to, cfg);
+	} else if (priv && priv->change_user) {
+		/* An unprivileged worker must own its sandbox to use it. */
+		cfg->delegate = true;
+		cfg->uid = priv->uid;
+		cfg->gid = priv->gid;
+	}
 }
 
 static int export_layout(const struct cg_layout *l)
@@ -87,7 +97,7 @@ static int bootstrap_cgroups(struct run *run, bool pid1)
 	struct cg_config cfg;
 	if (!should_bootstrap(&run->opt, pid1))
 		return 0;
-	cgroup_config(&run->opt, &cfg);
+	cgroup_config(&run->opt, &run->priv, &cfg);
 	if (cg_probe(&run->sys, &probe, &err) == 0 &&
 	    cg_bootstrap(&run->sys, &probe, &cfg, &run->layout, &err) == 0) {
 		run->have_layout = true;
@@ -116,7 +126,7 @@ static bool clone3_available(void)
 static int run_check(const struct run *run)
 {
 	struct cg_config cfg;
-	cgroup_config(&run->opt, &cfg);
+	cgroup_config(&run->opt, NULL, &cfg);
 	return cg_check(&run->sys, &cfg, clone3_available(), STDOUT_FILENO);
 }
 
@@ -139,6 +149,8 @@ static int run_worker(struct run *run, const sigset_t *inherited, bool pid1)
 	/* Pin no mount: the worker keeps its cwd, cginit does not need one. */
 	if (chdir("/") < 0)
 		cg_error(NULL, errno, "chdir /");
+	if (priv_limit_self() < 0)
+		cg_log(LOG_WARN, "cannot drop cginit's own capabilities; going on");
 	struct reaper_config rc = {
 		.kill_process_group = run->opt.kill_process_group,
 		.warn_on_reap = run->opt.warn_on_reap,
@@ -166,6 +178,9 @@ int main(int argc, char **argv)
 	cg_verbosity = run.opt.verbosity;
 	if (run.opt.check)
 		return run_check(&run);
+	static const struct priv_files files = {"/etc/passwd", "/etc/group"};
+	if (priv_prepare(&run.opt, &files, &run.priv) < 0)
+		return EXIT_CGINIT_FAILURE;
 
 	sigset_t inherited;
 	if (reaper_block_signals(&inherited) < 0)
