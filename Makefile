@@ -25,9 +25,9 @@ CFLAGS   += -std=c11 $(WARN)
 STATIC_CFLAGS := -std=c11 $(WARN) -Os -ffunction-sections -fdata-sections \
                  -fno-asynchronous-unwind-tables -fno-unwind-tables \
                  -fno-stack-protector
-STATIC_LDFLAGS := -static -Wl,--gc-sections -Wl,--build-id=none -s
+STATIC_LDFLAGS := -static -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code -s
 
-SRCS     := init.c options.c reaper.c cgsetup.c cgcheck.c privdrop.c log.c
+SRCS     := init.c options.c reaper.c cgsetup.c cgcheck.c privdrop.c log.c text.c
 LIB_SRCS := $(filter-out init.c,$(SRCS))
 HDRS     := cginit.h cgsetup.h
 

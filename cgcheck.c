@@ -30,9 +30,9 @@ static void kv(struct check_report *r, const char *key, const char *fmt, ...)
 	char value[1200], line[1400];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(value, sizeof(value), fmt, ap);
+	cg_vfmt(value, sizeof(value), fmt, ap);
 	va_end(ap);
-	int n = snprintf(line, sizeof(line), "%-18s %s\n", key, value);
+	int n = cg_fmt(line, sizeof(line), "%-18s %s\n", key, value);
 	if (n > 0) {
 		ssize_t unused = write(r->fd, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 		(void)unused;
@@ -88,7 +88,7 @@ static const char *file_presence(int c_fd, const char *name, const struct cg_nam
 	const char *children[] = {names->init, names->sandbox};
 	for (size_t i = 0; i < 2; i++) {
 		char path[256];
-		snprintf(path, sizeof(path), "%s/%s", children[i], name);
+		cg_fmt(path, sizeof(path), "%s/%s", children[i], name);
 		if (faccessat(c_fd, path, F_OK, 0) == 0)
 			return "yes";
 	}
@@ -121,7 +121,7 @@ static void report_controllers(struct check_report *r, int c_fd, const struct cg
 		if (cg_has_token(avail, t))
 			continue;
 		char msg[128];
-		snprintf(msg, sizeof(msg), "controller %s not delegated by the parent cgroup", t);
+		cg_fmt(msg, sizeof(msg), "controller %s not delegated by the parent cgroup", t);
 		if (strcmp(t, "cpu") == 0 || strcmp(t, "memory") == 0 || strcmp(t, "pids") == 0)
 			add_reason(r, msg);
 		else
@@ -135,7 +135,7 @@ static void report_features(struct check_report *r, int c_fd, const struct cg_na
 	const char *files[] = {"memory.swap.max", "memory.peak", "pids.peak", "cgroup.kill"};
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		char key[32];
-		snprintf(key, sizeof(key), "%s:", files[i]);
+		cg_fmt(key, sizeof(key), "%s:", files[i]);
 		kv(r, key, "%s", file_presence(c_fd, files[i], names));
 	}
 	kv(r, "clone3:", "%s", clone3 ? "yes (the worker is forked straight into its cgroup)"
@@ -167,7 +167,7 @@ int cg_check(const struct cg_sys *sys, const struct cg_config *cfg, bool clone3,
 	int c_fd = open(p.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (c_fd < 0) {
 		char msg[PATH_MAX + 64];
-		snprintf(msg, sizeof(msg), "cannot open %s: %s", p.path, strerror(errno));
+		cg_fmt(msg, sizeof(msg), "cannot open %s: %s", p.path, strerror(errno));
 		add_reason(&r, msg);
 		goto verdict;
 	}

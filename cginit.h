@@ -52,6 +52,19 @@ int cg_error(struct cg_err *err, int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void cg_err_print(const struct cg_err *err, enum log_level level);
 
+/* ---- text.c: formatting and numbers without libc's printf/strtol -------- */
+
+#include <stdarg.h>
+
+/* snprintf's contract for %s %.*s %-Ns %c %d %i %u %x (l, ll, z). */
+int cg_fmt(char *buf, size_t cap, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int cg_vfmt(char *buf, size_t cap, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+/* A decimal long, optionally negative; *end past the digits. -1 on no
+ * digits or overflow. */
+int cg_parse_long(const char *text, const char **end, long *value);
+
 /* ---- options.c ---------------------------------------------------------- */
 
 enum cgroup_mode { CGROUP_AUTO = 0, CGROUP_REQUIRE, CGROUP_OFF };

@@ -192,12 +192,12 @@ static void append_token(char *out, size_t len, const char *prefix, const char *
 			 size_t toklen)
 {
 	size_t used = strlen(out);
-	snprintf(out + used, len - used, "%s%s%.*s", used ? " " : "", prefix, (int)toklen, tok);
+	cg_fmt(out + used, len - used, "%s%s%.*s", used ? " " : "", prefix, (int)toklen, tok);
 }
 
 int cg_wanted_controllers(const char *extra, char *out, size_t len, struct cg_err *err)
 {
-	snprintf(out, len, "%s", REQUIRED_CONTROLLERS);
+	cg_fmt(out, len, "%s", REQUIRED_CONTROLLERS);
 	for (const char *p = extra; p && *p;) {
 		while (*p == ',' || *p == ' ')
 			p++;
@@ -224,7 +224,7 @@ int cg_wanted_controllers(const char *extra, char *out, size_t len, struct cg_er
 
 static int join_path(char *out, size_t len, const char *a, const char *b)
 {
-	int n = snprintf(out, len, "%s%s%s", a, (a[0] && a[strlen(a) - 1] == '/') ? "" : "/", b);
+	int n = cg_fmt(out, len, "%s%s%s", a, (a[0] && a[strlen(a) - 1] == '/') ? "" : "/", b);
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
@@ -290,8 +290,8 @@ static bool find_cgroup2_mount(const char *mountinfo, const char *preferred, cha
 			unescape_octal(r);
 			unescape_octal(m);
 			if (!found || strcmp(m, preferred) == 0) {
-				snprintf(mnt, mlen, "%s", m);
-				snprintf(root, rlen, "%s", r);
+				cg_fmt(mnt, mlen, "%s", m);
+				cg_fmt(root, rlen, "%s", r);
 				found = true;
 			}
 		}
@@ -334,8 +334,8 @@ static int resolve_c(struct cg_probe *p, const char *mount_root, struct cg_err *
 				rel, mount_root, p->mount);
 	const char *tail = rel + rootlen;
 	if (*tail == '\0' || strcmp(tail, "/") == 0)
-		snprintf(p->path, sizeof(p->path), "%s", p->mount);
-	else if (snprintf(p->path, sizeof(p->path), "%s%s", p->mount, tail) >= (int)sizeof(p->path))
+		cg_fmt(p->path, sizeof(p->path), "%s", p->mount);
+	else if (cg_fmt(p->path, sizeof(p->path), "%s%s", p->mount, tail) >= (int)sizeof(p->path))
 		return cg_error(err, ENAMETOOLONG, "cgroup path %s%s", p->mount, tail);
 	p->ns_root = strcmp(rel, "/") == 0;
 	return 0;
@@ -414,9 +414,9 @@ static int evacuate_once(const struct cg_sys *sys, int c_fd, int init_fd,
 	char *save = NULL;
 	for (char *tok = strtok_r(procs, "\n", &save); tok; tok = strtok_r(NULL, "\n", &save)) {
 		r->listed++;
-		char *end;
-		long pid = strtol(tok, &end, 10);
-		if (*end || pid < 0)
+		const char *end;
+		long pid;
+		if (cg_parse_long(tok, &end, &pid) < 0 || *end || pid < 0)
 			continue;
 		/* 0 is a process of another pid namespace; writing "0" would
 		 * move ourselves instead, so leave it. */
@@ -568,14 +568,14 @@ int cg_enable_controllers(const struct cg_sys *sys, int dirfd, const char *where
 		const char *end = strchr(p, ' ');
 		size_t tlen = end ? (size_t)(end - p) : strlen(p);
 		char tok[32];
-		snprintf(tok, sizeof(tok), "%.*s", (int)(tlen - 1), p + 1);
+		cg_fmt(tok, sizeof(tok), "%.*s", (int)(tlen - 1), p + 1);
 		if (!cg_has_token(current, tok))
 			return cg_error(err, 0, "controller %s missing from %s/cgroup.subtree_control "
 					"after enabling it (it reads '%s')", tok, where, current);
 		p = end ? end + 1 : p + tlen;
 	}
 	if (enabled)
-		snprintf(enabled, enabled_len, "%s", current);
+		cg_fmt(enabled, enabled_len, "%s", current);
 	return 0;
 }
 
@@ -651,7 +651,7 @@ static void delegate_files(const struct cg_sys *sys, char *buf, size_t len)
 		close(fd);
 	}
 	if (n <= 0)
-		snprintf(buf, len, "cgroup.procs\ncgroup.subtree_control\ncgroup.threads\n");
+		cg_fmt(buf, len, "cgroup.procs\ncgroup.subtree_control\ncgroup.threads\n");
 	else
 		buf[n] = '\0';
 }
@@ -662,7 +662,7 @@ static int delegate_one(int fd, const char *files, uid_t uid, gid_t gid, const c
 	if (fchown(fd, uid, gid) < 0)
 		return cg_error(err, errno, "chown %s to %d:%d", where, (int)uid, (int)gid);
 	char list[1024];
-	snprintf(list, sizeof(list), "%s", files);
+	cg_fmt(list, sizeof(list), "%s", files);
 	char *save = NULL;
 	for (char *f = strtok_r(list, "\n", &save); f; f = strtok_r(NULL, "\n", &save)) {
 		if (fchownat(fd, f, uid, gid, 0) < 0 && errno != ENOENT)
@@ -679,7 +679,7 @@ static int delegate_layout(const struct cg_sys *sys, const struct cg_layout *l,
 	delegate_files(sys, files, sizeof(files));
 	if (delegate_one(l->sandbox_fd, files, cfg->uid, cfg->gid, l->sandbox_path, err) < 0)
 		return -1;
-	snprintf(where, sizeof(where), "%s/%s", l->sandbox_path, cfg->names->worker);
+	cg_fmt(where, sizeof(where), "%s/%s", l->sandbox_path, cfg->names->worker);
 	if (delegate_one(l->worker_fd, files, cfg->uid, cfg->gid, where, err) < 0)
 		return -1;
 	return delegate_one(l->jobs_fd, files, cfg->uid, cfg->gid, l->jobs_path, err);
@@ -718,7 +718,7 @@ static int build_sandbox(const struct cg_sys *sys, const struct cg_config *cfg,
 		return -1;
 	if (cg_enable_controllers(sys, l->jobs_fd, l->jobs_path, wanted, -1, NULL, 0, err) < 0)
 		return -1;
-	snprintf(where, sizeof(where), "%s", l->jobs_path);
+	cg_fmt(where, sizeof(where), "%s", l->jobs_path);
 	if (apply_limits(sys, l->jobs_fd, cfg->limits, where, err) < 0)
 		return -1;
 	return cfg->delegate ? delegate_layout(sys, l, cfg, err) : 0;
@@ -727,7 +727,7 @@ static int build_sandbox(const struct cg_sys *sys, const struct cg_config *cfg,
 static int layout_paths(const struct cg_probe *p, const struct cg_config *cfg,
 			struct cg_layout *l, struct cg_err *err)
 {
-	snprintf(l->c_path, sizeof(l->c_path), "%s", p->path);
+	cg_fmt(l->c_path, sizeof(l->c_path), "%s", p->path);
 	if (join_path(l->sandbox_path, sizeof(l->sandbox_path), l->c_path, cfg->names->sandbox) < 0 ||
 	    join_path(l->jobs_path, sizeof(l->jobs_path), l->sandbox_path, cfg->names->jobs) < 0)
 		return cg_error(err, ENAMETOOLONG, "cgroup path under %s", l->c_path);
@@ -806,8 +806,9 @@ static unsigned kill_listed(int dirfd, int depth)
 	if (procs) {
 		char *save = NULL;
 		for (char *t = strtok_r(procs, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
-			long pid = strtol(t, NULL, 10);
-			if (pid > 0 && kill((pid_t)pid, SIGKILL) == 0)
+			long pid;
+			if (cg_parse_long(t, NULL, &pid) == 0 && pid > 0 &&
+			    kill((pid_t)pid, SIGKILL) == 0)
 				n++;
 		}
 		free(procs);

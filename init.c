@@ -54,10 +54,13 @@ static int parse_delegate(const char *spec, struct cg_config *cfg)
 {
 	if (!spec)
 		return 0;
-	unsigned long uid = strtoul(spec, NULL, 10), gid = uid;
+	/* options.c checked it: UID or UID:GID, decimal. */
+	long uid = 0, gid;
 	const char *colon = strchr(spec, ':');
+	cg_parse_long(spec, NULL, &uid);
+	gid = uid;
 	if (colon)
-		gid = strtoul(colon + 1, NULL, 10);
+		cg_parse_long(colon + 1, NULL, &gid);
 	cfg->delegate = true;
 	cfg->uid = (uid_t)uid;
 	cfg->gid = (gid_t)gid;

@@ -17,7 +17,7 @@ int cg_verbosity = LOG_WARN;
 static void write_line(const char *prefix, const char *body, const char *cause)
 {
 	char line[1024];
-	int n = snprintf(line, sizeof(line), "cginit: %s%s%s%s\n", prefix, body,
+	int n = cg_fmt(line, sizeof(line), "cginit: %s%s%s%s\n", prefix, body,
 			 cause ? ": " : "", cause ? cause : "");
 	if (n < 0)
 		return;
@@ -37,7 +37,7 @@ void cg_log(enum log_level level, const char *fmt, ...)
 	char body[900];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(body, sizeof(body), fmt, ap);
+	cg_vfmt(body, sizeof(body), fmt, ap);
 	va_end(ap);
 	write_line(level == LOG_WARN ? "warning: " : "", body, NULL);
 	errno = saved;
@@ -49,13 +49,13 @@ int cg_error(struct cg_err *err, int errnum, const char *fmt, ...)
 	char body[900];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(body, sizeof(body), fmt, ap);
+	cg_vfmt(body, sizeof(body), fmt, ap);
 	va_end(ap);
 	const char *cause = errnum ? strerror(errnum) : NULL;
 	if (err) {
 		/* Keep the first cause: it is the one that explains the rest. */
 		if (!err->set) {
-			snprintf(err->msg, sizeof(err->msg), "%s%s%s", body,
+			cg_fmt(err->msg, sizeof(err->msg), "%s%s%s", body,
 				 cause ? ": " : "", cause ? cause : "");
 			err->errnum = errnum;
 			err->set = true;

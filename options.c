@@ -8,7 +8,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,10 +132,9 @@ static long parse_bounded(const char *text, long min, long max)
 {
 	if (!text || !*text || !isdigit((unsigned char)*text))
 		return -1;
-	errno = 0;
-	char *end;
-	long v = strtol(text, &end, 10);
-	if (errno || *end || v < min || v > max)
+	const char *end;
+	long v;
+	if (cg_parse_long(text, &end, &v) < 0 || *end || v < min || v > max)
 		return -1;
 	return v;
 }
@@ -362,34 +360,40 @@ enum {
 	OPT_VERSION,
 };
 
-static const struct option long_options[] = {
-	{"subreaper", no_argument, NULL, 's'},
-	{"pdeathsig", required_argument, NULL, 'p'},
-	{"pgroup", no_argument, NULL, 'g'},
-	{"remap-exit", required_argument, NULL, 'e'},
-	{"warn-on-reap", no_argument, NULL, 'w'},
-	{"verbose", no_argument, NULL, 'v'},
-	{"license", no_argument, NULL, 'l'},
-	{"help", no_argument, NULL, 'h'},
-	{"grace", required_argument, NULL, OPT_GRACE},
-	{"cgroup", required_argument, NULL, OPT_CGROUP},
-	{"controllers", required_argument, NULL, OPT_CONTROLLERS},
-	{"jobs-memory-max", required_argument, NULL, OPT_JOBS_MEMORY_MAX},
-	{"jobs-pids-max", required_argument, NULL, OPT_JOBS_PIDS_MAX},
-	{"jobs-cpu-max", required_argument, NULL, OPT_JOBS_CPU_MAX},
-	{"jobs-max-descendants", required_argument, NULL, OPT_JOBS_MAX_DESCENDANTS},
-	{"delegate-to", required_argument, NULL, OPT_DELEGATE_TO},
-	{"init-name", required_argument, NULL, OPT_INIT_NAME},
-	{"sandbox-name", required_argument, NULL, OPT_SANDBOX_NAME},
-	{"worker-name", required_argument, NULL, OPT_WORKER_NAME},
-	{"jobs-name", required_argument, NULL, OPT_JOBS_NAME},
-	{"user", required_argument, NULL, OPT_USER},
-	{"cap-drop", required_argument, NULL, OPT_CAP_DROP},
-	{"cap-keep", required_argument, NULL, OPT_CAP_KEEP},
-	{"no-new-privs", no_argument, NULL, OPT_NO_NEW_PRIVS},
-	{"check", no_argument, NULL, OPT_CHECK},
-	{"version", no_argument, NULL, OPT_VERSION},
-	{NULL, 0, NULL, 0},
+struct long_option {
+	const char *name;
+	bool has_arg;
+	int val;
+};
+
+static const struct long_option long_options[] = {
+	{"subreaper", false, 's'},
+	{"pdeathsig", true, 'p'},
+	{"pgroup", false, 'g'},
+	{"remap-exit", true, 'e'},
+	{"warn-on-reap", false, 'w'},
+	{"verbose", false, 'v'},
+	{"license", false, 'l'},
+	{"help", false, 'h'},
+	{"grace", true, OPT_GRACE},
+	{"cgroup", true, OPT_CGROUP},
+	{"controllers", true, OPT_CONTROLLERS},
+	{"jobs-memory-max", true, OPT_JOBS_MEMORY_MAX},
+	{"jobs-pids-max", true, OPT_JOBS_PIDS_MAX},
+	{"jobs-cpu-max", true, OPT_JOBS_CPU_MAX},
+	{"jobs-max-descendants", true, OPT_JOBS_MAX_DESCENDANTS},
+	{"delegate-to", true, OPT_DELEGATE_TO},
+	{"init-name", true, OPT_INIT_NAME},
+	{"sandbox-name", true, OPT_SANDBOX_NAME},
+	{"worker-name", true, OPT_WORKER_NAME},
+	{"jobs-name", true, OPT_JOBS_NAME},
+	{"user", true, OPT_USER},
+	{"cap-drop", true, OPT_CAP_DROP},
+	{"cap-keep", true, OPT_CAP_KEEP},
+	{"no-new-privs", false, OPT_NO_NEW_PRIVS},
+	{"check", false, OPT_CHECK},
+	{"version", false, OPT_VERSION},
+	{NULL, false, 0},
 };
 
 static void options_defaults(struct options *opt)
@@ -436,18 +440,10 @@ static enum parse_result print_and_exit(const char *text)
 	return PARSE_EXIT_OK;
 }
 
-static enum parse_result unknown_option(int argc, char **argv, int c)
+/* "<before>'<word>'<after>", then the synopsis. */
+static enum parse_result option_error(const char *before, const char *word, const char *after)
 {
-	(void)argc;
-	/* getopt leaves the offending word at optind - 1. */
-	const char *word = optind > 0 ? argv[optind - 1] : "?";
-	if (c == ':' || (optopt && strchr("pe", optopt) && word[0] == '-' &&
-			 word[1] == optopt && word[2] == '\0'))
-		cg_error(NULL, 0, "option '%s' needs a value", word);
-	else if (optopt && optopt < 256)
-		cg_error(NULL, 0, "unknown option '-%c'", optopt);
-	else
-		cg_error(NULL, 0, "unknown option '%s'", word);
+	cg_error(NULL, 0, "%s'%s'%s", before, word, after);
 	short_usage();
 	return PARSE_ERROR;
 }
@@ -523,6 +519,81 @@ static enum parse_result handle_option(struct options *opt, int c, const char *a
 	}
 }
 
+static const struct long_option *find_long(const char *word, size_t len)
+{
+	for (const struct long_option *o = long_options; o->name; o++)
+		if (strlen(o->name) == len && strncmp(o->name, word, len) == 0)
+			return o;
+	return NULL;
+}
+
+/* "--name", "--name=value" or "--name value". */
+static enum parse_result parse_long(struct options *opt, int argc, char **argv, int *i)
+{
+	const char *word = argv[*i] + 2;
+	const char *eq = strchr(word, '=');
+	size_t len = eq ? (size_t)(eq - word) : strlen(word);
+	const struct long_option *o = find_long(word, len);
+	if (!o)
+		return option_error("unknown option ", argv[*i], "");
+	const char *value = NULL;
+	if (o->has_arg) {
+		if (eq)
+			value = eq + 1;
+		else if (*i + 1 < argc)
+			value = argv[++*i];
+		else
+			return option_error("option ", argv[*i], " needs a value");
+	} else if (eq) {
+		return option_error("option ", argv[*i], " takes no value");
+	}
+	return handle_option(opt, o->val, value);
+}
+
+/* "-abc", where -p and -e take the rest of the word or the next one. */
+static enum parse_result parse_short(struct options *opt, int argc, char **argv, int *i)
+{
+	const char *word = argv[*i];
+	for (const char *c = word + 1; *c; c++) {
+		char flag[3] = {'-', *c, '\0'};
+		if (!strchr("spgevwlh", *c))
+			return option_error("unknown option ", flag, "");
+		if (*c != 'p' && *c != 'e') {
+			enum parse_result r = handle_option(opt, *c, NULL);
+			if (r != PARSE_OK)
+				return r;
+			continue;
+		}
+		const char *value = c[1] ? c + 1 : *i + 1 < argc ? argv[++*i] : NULL;
+		if (!value)
+			return option_error("option ", flag, " needs a value");
+		return handle_option(opt, *c, value);
+	}
+	return PARSE_OK;
+}
+
+/* Options end at "--" or at the first word that is not one, so that
+ * `cginit sh -c x` needs no "--" (tini needs one, or POSIXLY_CORRECT). */
+static enum parse_result parse_words(struct options *opt, int argc, char **argv, int *next)
+{
+	int i = 1;
+	for (; i < argc; i++) {
+		const char *w = argv[i];
+		if (strcmp(w, "--") == 0) {
+			i++;
+			break;
+		}
+		if (w[0] != '-' || w[1] == '\0')
+			break;
+		enum parse_result r = w[1] == '-' ? parse_long(opt, argc, argv, &i)
+						  : parse_short(opt, argc, argv, &i);
+		if (r != PARSE_OK)
+			return r;
+	}
+	*next = i;
+	return PARSE_OK;
+}
+
 static bool names_distinct(const struct cg_names *n)
 {
 	return strcmp(n->init, n->sandbox) != 0 && strcmp(n->worker, n->jobs) != 0;
@@ -536,29 +607,21 @@ enum parse_result options_parse(struct options *opt, int argc, char **argv,
 		short_usage();
 		return PARSE_ERROR;
 	}
-	/* "+" stops at the first non-option, so `cginit sh -c x` needs no
-	 * "--"; ":" lets us tell a missing value from an unknown flag. */
-	optind = 0;
-	opterr = 0;
-	int c;
-	while ((c = getopt_long(argc, argv, "+:sp:ge:vwlh", long_options, NULL)) != -1) {
-		if (c == '?' || c == ':')
-			return unknown_option(argc, argv, c);
-		enum parse_result r = handle_option(opt, c, optarg);
-		if (r != PARSE_OK)
-			return r;
-	}
+	int next = 1;
+	enum parse_result r = parse_words(opt, argc, argv, &next);
+	if (r != PARSE_OK)
+		return r;
 	if (!names_distinct(&opt->names)) {
 		cg_error(NULL, 0, "the init and sandbox names, and the worker and jobs names, must differ");
 		return PARSE_ERROR;
 	}
 	if (opt->check)
 		return PARSE_OK;
-	if (optind >= argc) {
+	if (next >= argc) {
 		cg_error(NULL, 0, "missing command to run");
 		short_usage();
 		return PARSE_ERROR;
 	}
-	opt->argv = argv + optind;
+	opt->argv = argv + next;
 	return PARSE_OK;
 }

@@ -77,10 +77,10 @@ static void rewrite_listen_pid(pid_t parent)
 	char buf[24];
 	if (!v)
 		return;
-	snprintf(buf, sizeof(buf), "%d", (int)parent);
+	cg_fmt(buf, sizeof(buf), "%d", (int)parent);
 	if (strcmp(v, buf) != 0)
 		return;
-	snprintf(buf, sizeof(buf), "%d", (int)getpid());
+	cg_fmt(buf, sizeof(buf), "%d", (int)getpid());
 	if (setenv("LISTEN_PID", buf, 1) < 0)
 		cg_error(NULL, errno, "setenv LISTEN_PID");
 }
@@ -311,7 +311,7 @@ int reaper_loop(pid_t worker, const struct reaper_config *cfg)
 static pid_t read_ppid(int procfd, const char *pid)
 {
 	char path[64], buf[512];
-	snprintf(path, sizeof(path), "%s/stat", pid);
+	cg_fmt(path, sizeof(path), "%s/stat", pid);
 	int fd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
@@ -324,9 +324,9 @@ static pid_t read_ppid(int procfd, const char *pid)
 	char *p = strrchr(buf, ')');
 	if (!p || p[1] != ' ' || !p[2] || p[3] != ' ')
 		return -1;
-	char *end;
-	long ppid = strtol(p + 4, &end, 10);
-	if (end == p + 4 || *end != ' ')
+	const char *end;
+	long ppid;
+	if (cg_parse_long(p + 4, &end, &ppid) < 0 || *end != ' ')
 		return -1;
 	return (pid_t)ppid;
 }
@@ -345,10 +345,11 @@ static size_t find_descendants(const char *proc_root, pid_t self, pid_t *out, si
 	while ((de = readdir(dir)) != NULL && n < DESCENDANT_MAX * 4) {
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
 			continue;
+		long pid;
 		pid_t ppid = read_ppid(dirfd(dir), de->d_name);
-		if (ppid < 0)
+		if (ppid < 0 || cg_parse_long(de->d_name, NULL, &pid) < 0)
 			continue;
-		pids[n] = (pid_t)atoi(de->d_name);
+		pids[n] = (pid_t)pid;
 		ppids[n++] = ppid;
 	}
 	closedir(dir);
