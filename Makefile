@@ -78,9 +78,11 @@ size: cginit-static
 $(STATIC_OUT): $(SRCS) $(HDRS) Makefile
 	$(MUSL_CC) $(CPPFLAGS) $(STATIC_CFLAGS) -o $@ $(SRCS) $(filter-out -s,$(STATIC_LDFLAGS))
 
+# The README's first command: a worker that leaves an orphan and exits 3.
 example: cginit
-	./cginit -v -- sh -c 'echo "worker: pid $$$$"; (sleep 0.1 &) ; echo "orphan left behind; cginit reaps it"; exit 3'; \
-	echo "cginit exited with $$? (the worker's code)"
+	@echo '$$ ./cginit -v -w -- sh -c "(sleep 0.1 &); sleep 0.3; exit 3"'
+	@./cginit -v -w -- sh -c 'echo "worker: pid $$$$, leaving an orphan behind"; (sleep 0.1 &); sleep 0.3; exit 3'; \
+	echo "cginit exited with $$?, the worker's code"
 
 vm-check: cginit-static
 	@tests/vm/run.sh $(CURDIR)/cginit-static

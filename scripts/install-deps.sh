@@ -1,0 +1,22 @@
+#!/bin/sh
+# Installs, from Debian's packages, what cginit needs:
+#   scripts/install-deps.sh build   compile cginit and cginit-static
+#   scripts/install-deps.sh test    also every test suite (make check)
+#   scripts/install-deps.sh bench   also the peers for make bench
+# Run as root (or with sudo). .ci/run uses it too, so CI and the README
+# install exactly the same things.
+set -eu
+what=${1:-test}
+build="gcc make libc6-dev musl-tools libcap-dev pkg-config dpkg-dev ca-certificates git"
+test="check libsubunit-dev util-linux mount procps qemu-system-x86 busybox-static runc cpio gzip python3 python3-yaml groff-base man-db"
+bench="tini dumb-init catatonit hyperfine time"
+case $what in
+build) pkgs=$build ;;
+test) pkgs="$build $test" ;;
+bench) pkgs="$build $test $bench" ;;
+*) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+esac
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $pkgs
