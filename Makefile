@@ -37,22 +37,25 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/te
 HELPERS    := $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%,$(wildcard tests/helpers/*.c))
 
 .PHONY: all static check check-unit check-integration stress size install clean \
-        vm-check bench example
+        vm-check bench example check-asan check-asan-unit check-asan-integration \
+        check-valgrind lint fuzz
 
 all: cginit
 
+include mk/libcap.mk
+
 cginit: $(SRCS) $(HDRS) Makefile
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $(SRCS) $(LDFLAGS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $(SRCS) $(LDFLAGS) $(CAP_LIBS)
 
 static: cginit-static
 
-cginit-static: $(SRCS) $(HDRS) Makefile
+cginit-static: $(SRCS) $(HDRS) Makefile $(LIBCAP_MUSL_A)
 	@command -v $(MUSL_CC) >/dev/null || { echo "musl-gcc not found: apt-get install musl-tools" >&2; exit 1; }
-	$(MUSL_CC) $(CPPFLAGS) $(STATIC_CFLAGS) -o $@ $(SRCS) $(STATIC_LDFLAGS)
+	$(MUSL_CC) $(CPPFLAGS) $(LIBCAP_MUSL_INC) $(STATIC_CFLAGS) -o $@ $(SRCS) $(LIBCAP_MUSL_A) $(STATIC_LDFLAGS)
 
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/fakecg.h $(LIB_SRCS) $(HDRS) Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -I. $(CFLAGS) -Wno-missing-prototypes -Wno-format-truncation -o $@ $< $(LIB_SRCS) $(CHECK_LIBS)
+	$(CC) $(CPPFLAGS) -I. $(CFLAGS) -Wno-missing-prototypes -Wno-format-truncation -o $@ $< $(LIB_SRCS) $(CAP_LIBS) $(CHECK_LIBS)
 
 $(BUILD)/helpers/%: tests/helpers/%.c Makefile
 	@mkdir -p $(dir $@)
@@ -60,13 +63,48 @@ $(BUILD)/helpers/%: tests/helpers/%.c Makefile
 
 # Every suite, then one closing "N passed, N failed" line for all of them.
 check: cginit cginit-static $(UNIT_TESTS) $(HELPERS)
-	@tests/check.sh check-unit check-integration vm-check
+	@tests/check.sh check-unit check-integration vm-check check-asan check-valgrind lint fuzz
 
 check-unit: $(UNIT_TESTS)
 	@tests/run-unit.sh $(UNIT_TESTS)
 
 check-integration: cginit cginit-static $(HELPERS)
 	@tests/integration/run.sh $(CURDIR)/cginit $(CURDIR)/cginit-static
+
+# ---- hardening: sanitizers, valgrind, static analysis, fuzzing ----------
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+ASAN_UNIT := $(patsubst $(BUILD)/unit/%,$(BUILD)/asan/%,$(UNIT_TESTS))
+
+$(BUILD)/asan/cginit: $(SRCS) $(HDRS) Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(SAN_FLAGS) -o $@ $(SRCS) $(CAP_LIBS)
+
+$(BUILD)/asan/%: tests/unit/%.c tests/unit/fakecg.h $(LIB_SRCS) $(HDRS) Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -I. $(CFLAGS) -O1 $(SAN_FLAGS) -Wno-missing-prototypes -Wno-format-truncation -o $@ $< $(LIB_SRCS) $(CAP_LIBS) $(CHECK_LIBS)
+
+# Unit and host integration tests with ASan and UBSan; any report fails.
+check-asan: $(BUILD)/asan/cginit $(ASAN_UNIT) $(HELPERS)
+	@ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  tests/check.sh check-asan-unit check-asan-integration
+
+check-asan-unit: $(ASAN_UNIT)
+	@tests/run-unit.sh $(ASAN_UNIT)
+
+check-asan-integration: $(BUILD)/asan/cginit $(HELPERS)
+	@tests/integration/run.sh $(CURDIR)/$(BUILD)/asan/cginit
+
+# The unit tests and cginit as PID 1 under valgrind: no error, no leak.
+check-valgrind: cginit $(UNIT_TESTS)
+	@tests/valgrind.sh $(CURDIR)/cginit $(UNIT_TESTS)
+
+# cppcheck and clang-tidy (config: .clang-tidy), warnings are errors.
+lint:
+	@tests/lint.sh $(SRCS)
+
+# libFuzzer harnesses in tests/fuzz/, FUZZ_SECONDS each (default 30).
+fuzz:
+	@FUZZ_LIBS='$(CAP_LIBS)' tests/fuzz/run.sh $(LIB_SRCS)
 
 stress: cginit cginit-static $(HELPERS)
 	@ORPHANS=100000 tests/integration/run.sh --only orphan_storm $(CURDIR)/cginit $(CURDIR)/cginit-static
@@ -75,8 +113,8 @@ size: cginit-static
 	@tests/size-report.sh cginit-static
 
 # An unstripped twin of cginit-static, for make size's symbol table.
-$(STATIC_OUT): $(SRCS) $(HDRS) Makefile
-	$(MUSL_CC) $(CPPFLAGS) $(STATIC_CFLAGS) -o $@ $(SRCS) $(filter-out -s,$(STATIC_LDFLAGS))
+$(STATIC_OUT): $(SRCS) $(HDRS) Makefile $(LIBCAP_MUSL_A)
+	$(MUSL_CC) $(CPPFLAGS) $(LIBCAP_MUSL_INC) $(STATIC_CFLAGS) -o $@ $(SRCS) $(LIBCAP_MUSL_A) $(filter-out -s,$(STATIC_LDFLAGS))
 
 # The README's first command: a worker that leaves an orphan and exits 3.
 example: cginit

@@ -61,7 +61,7 @@ static void read_trimmed(int dirfd, const char *name, char *buf, size_t len)
 	buf[n > 0 ? n : 0] = '\0';
 	for (char *p = buf; *p; p++)
 		if (*p == '\n')
-			*p = (p[1] ? ' ' : '\0');
+			*p = p[1] ? ' ' : (char)'\0';
 }
 
 static unsigned count_lines(int dirfd, const char *name)

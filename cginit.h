@@ -207,6 +207,14 @@ int priv_apply(const struct priv_plan *plan);
 /* cginit itself, once the worker runs: keep only what reaping, forwarding
  * and killing need. */
 int priv_limit_self(void);
+/* A --cap-drop/--cap-keep LIST (names with or without CAP_, any case,
+ * comma separated, or "all") as a mask, bit N for capability N; option
+ * names the option in the message. -1 having printed why. */
+int priv_parse_caps(const char *list, const char *option, uint64_t *mask);
+/* The --user part of priv_prepare: USER[:GROUP] against files into uid,
+ * gid, groups, home and change_user, whatever cginit's own privileges. */
+int priv_resolve_user(const char *spec, const struct priv_files *files,
+		      struct priv_plan *plan);
 
 /* ---- cgsetup.c ---------------------------------------------------------- */
 

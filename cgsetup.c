@@ -84,7 +84,7 @@ static uint64_t real_now_ms(void *ctx)
 void cg_sys_default(struct cg_sys *sys)
 {
 	memset(sys, 0, sizeof(*sys));
-	sys->proc_self = "/proc/self";
+	sys->proc = "/proc";
 	sys->sys_mount = "/sys/fs/cgroup";
 	sys->delegate_list = "/sys/kernel/cgroup/delegate";
 	sys->fs_info = real_fs_info;
@@ -175,7 +175,9 @@ bool cg_has_token(const char *list, const char *token)
 	/* Whole tokens only: "cpu" must not match "cpuset", as it does in
 	 * nsjail's check. */
 	size_t tlen = strlen(token);
-	for (const char *p = list; p && *p;) {
+	if (!list)
+		return false;
+	for (const char *p = list; *p;) {
 		while (*p && isspace((unsigned char)*p))
 			p++;
 		const char *end = p;
@@ -198,7 +200,9 @@ static void append_token(char *out, size_t len, const char *prefix, const char *
 int cg_wanted_controllers(const char *extra, char *out, size_t len, struct cg_err *err)
 {
 	cg_fmt(out, len, "%s", REQUIRED_CONTROLLERS);
-	for (const char *p = extra; p && *p;) {
+	if (!extra)
+		return 0;
+	for (const char *p = extra; *p;) {
 		while (*p == ',' || *p == ' ')
 			p++;
 		const char *end = p;
@@ -277,7 +281,7 @@ static bool field(const char *line, int idx, char *out, size_t len)
 /* Finds a cgroup2 mount in mountinfo, preferring `preferred`. Fills mount
  * point and mount root; returns whether one was found. A line reads
  * "id parent maj:min root mountpoint opts [optional...] - fstype src sopts". */
-static bool find_cgroup2_mount(const char *mountinfo, const char *preferred, char *mnt,
+bool cg_find_cgroup2_mount(const char *mountinfo, const char *preferred, char *mnt,
 			       size_t mlen, char *root, size_t rlen)
 {
 	bool found = false;
@@ -301,7 +305,7 @@ static bool find_cgroup2_mount(const char *mountinfo, const char *preferred, cha
 }
 
 /* The "0::/path" line of /proc/self/cgroup. */
-static bool find_unified_path(const char *text, char *out, size_t len)
+bool cg_unified_path(const char *text, char *out, size_t len)
 {
 	for (const char *line = text; line && *line;) {
 		const char *nl = strchr(line, '\n');
@@ -347,22 +351,22 @@ int cg_probe(const struct cg_sys *sys, struct cg_probe *p, struct cg_err *err)
 	char *mountinfo = NULL, *cgroups = NULL;
 	char mount_root[PATH_MAX];
 	memset(p, 0, sizeof(*p));
-	int procfd = open(sys->proc_self, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int procfd = open(sys->proc, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (procfd < 0)
-		return cg_error(err, errno, "open %s: is /proc mounted?", sys->proc_self);
-	mountinfo = read_all(procfd, "mountinfo");
+		return cg_error(err, errno, "open %s: is /proc mounted?", sys->proc);
+	mountinfo = read_all(procfd, "self/mountinfo");
 	if (!mountinfo) {
-		cg_error(err, errno, "read %s/mountinfo", sys->proc_self);
+		cg_error(err, errno, "read %s/self/mountinfo: is /proc mounted?", sys->proc);
 		goto out;
 	}
-	cgroups = read_all(procfd, "cgroup");
+	cgroups = read_all(procfd, "self/cgroup");
 	if (!cgroups) {
-		cg_error(err, errno, "read %s/cgroup", sys->proc_self);
+		cg_error(err, errno, "read %s/self/cgroup", sys->proc);
 		goto out;
 	}
-	bool v2 = find_cgroup2_mount(mountinfo, sys->sys_mount, p->mount, sizeof(p->mount),
+	bool v2 = cg_find_cgroup2_mount(mountinfo, sys->sys_mount, p->mount, sizeof(p->mount),
 				     mount_root, sizeof(mount_root));
-	if (!v2 || !find_unified_path(cgroups, p->rel, sizeof(p->rel))) {
+	if (!v2 || !cg_unified_path(cgroups, p->rel, sizeof(p->rel))) {
 		p->hier = has_v1_mounts(mountinfo) ? CG_HIER_V1 : CG_HIER_NONE;
 		ret = 0;
 		goto out;
@@ -398,8 +402,62 @@ out:
 
 /* ---- evacuation ---------------------------------------------------------- */
 
+bool cg_next_pid(const char **cursor, long *pid)
+{
+	const char *p = *cursor;
+	if (!*p)
+		return false;
+	const char *nl = strchr(p, '\n');
+	const char *next = nl ? nl + 1 : p + strlen(p);
+	const char *end;
+	if (cg_parse_long(p, &end, pid) < 0 || end != (nl ? nl : next) || *pid < 0)
+		*pid = -1;
+	*cursor = next;
+	return true;
+}
+
+/* PF_KTHREAD, from the flags field of /proc/PID/stat. */
+#define PF_KTHREAD_FLAG 0x00200000UL
+
+bool cg_stat_is_kthread(const char *stat)
+{
+	/* "pid (comm) state ppid pgrp session tty_nr tpgid flags ...": the
+	 * command may hold spaces and parentheses, so count after the last
+	 * ')'; flags is the 7th field after it. */
+	const char *p = strrchr(stat, ')');
+	if (!p)
+		return false;
+	for (int field = 0; field < 7; field++) {
+		p = strchr(p + 1, ' ');
+		if (!p)
+			return false;
+	}
+	long flags;
+	return cg_parse_long(p + 1, NULL, &flags) == 0 &&
+	       ((unsigned long)flags & PF_KTHREAD_FLAG) != 0;
+}
+
+/* Kernel threads sit in the real root cgroup, and there only: cginit, as
+ * the PID 1 of a machine, sees them in C. They stay where they are, like
+ * systemd leaves them; the root cgroup is exempt from the no internal
+ * processes rule, so they do not stop the controllers. */
+static bool is_kernel_thread(const struct cg_sys *sys, long pid)
+{
+	char path[64], stat[512];
+	cg_fmt(path, sizeof(path), "%s/%ld/stat", sys->proc, pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, stat, sizeof(stat) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	stat[n] = '\0';
+	return cg_stat_is_kthread(stat);
+}
+
 struct evac_round {
-	unsigned moved, vanished, pending, foreign, listed;
+	unsigned moved, vanished, pending, foreign, kernel, listed;
 };
 
 /* One pass over C/cgroup.procs: one pid per write(2), as the kernel wants. */
@@ -411,12 +469,11 @@ static int evacuate_once(const struct cg_sys *sys, int c_fd, int init_fd,
 	if (!procs)
 		return cg_error(err, errno, "read cgroup.procs of C");
 	int ret = 0;
-	char *save = NULL;
-	for (char *tok = strtok_r(procs, "\n", &save); tok; tok = strtok_r(NULL, "\n", &save)) {
+	const char *cursor = procs;
+	long pid;
+	while (cg_next_pid(&cursor, &pid)) {
 		r->listed++;
-		const char *end;
-		long pid;
-		if (cg_parse_long(tok, &end, &pid) < 0 || *end || pid < 0)
+		if (pid < 0)
 			continue;
 		/* 0 is a process of another pid namespace; writing "0" would
 		 * move ourselves instead, so leave it. */
@@ -424,7 +481,13 @@ static int evacuate_once(const struct cg_sys *sys, int c_fd, int init_fd,
 			r->foreign++;
 			continue;
 		}
-		if (sys->write_file(sys->ctx, init_fd, "cgroup.procs", tok, strlen(tok)) == 0) {
+		if (is_kernel_thread(sys, pid)) {
+			r->kernel++;
+			continue;
+		}
+		char tok[24];
+		int len = cg_fmt(tok, sizeof(tok), "%ld", pid);
+		if (sys->write_file(sys->ctx, init_fd, "cgroup.procs", tok, (size_t)len) == 0) {
 			r->moved++;
 		} else if (errno == ESRCH) {
 			r->vanished++; /* exited since the read */
@@ -451,9 +514,9 @@ int cg_evacuate(const struct cg_sys *sys, int c_fd, int init_fd, unsigned *moved
 		if (evacuate_once(sys, c_fd, init_fd, &r, err) < 0)
 			return -1;
 		*moved += r.moved;
-		if (r.listed == 0)
+		if (r.listed == r.kernel)
 			return 0;
-		if (r.foreign == r.listed)
+		if (r.foreign + r.kernel == r.listed)
 			return cg_error(err, 0,
 					"C holds %u processes of another pid namespace that cginit "
 					"cannot move: start cginit in the container's pid namespace",
@@ -490,7 +553,7 @@ static int missing_controller(const char *tok, const char *where, bool required,
 
 /* Builds "+a +b" of the wanted controllers that are available and not yet
  * enabled; a required one that is missing is an error. */
-static int plan_enable(const char *wanted, const char *available, const char *enabled,
+int cg_plan_enable(const char *wanted, const char *available, const char *enabled,
 		       const char *where, char *plan, size_t len, struct cg_err *err)
 {
 	plan[0] = '\0';
@@ -542,7 +605,7 @@ int cg_enable_controllers(const struct cg_sys *sys, int dirfd, const char *where
 		return cg_error(err, errno, "read %s/cgroup.controllers", where);
 	if (read_small(dirfd, "cgroup.subtree_control", current, sizeof(current)) < 0)
 		return cg_error(err, errno, "read %s/cgroup.subtree_control", where);
-	if (plan_enable(wanted, available, current, where, plan, sizeof(plan), err) < 0)
+	if (cg_plan_enable(wanted, available, current, where, plan, sizeof(plan), err) < 0)
 		return -1;
 	/* All in one write: enabling them one by one while processes remain
 	 * turns on the threaded cpu first, makes the cgroup "domain
@@ -804,11 +867,10 @@ static unsigned kill_listed(int dirfd, int depth)
 	unsigned n = 0;
 	char *procs = read_all(dirfd, "cgroup.procs");
 	if (procs) {
-		char *save = NULL;
-		for (char *t = strtok_r(procs, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
-			long pid;
-			if (cg_parse_long(t, NULL, &pid) == 0 && pid > 0 &&
-			    kill((pid_t)pid, SIGKILL) == 0)
+		const char *cursor = procs;
+		long pid;
+		while (cg_next_pid(&cursor, &pid)) {
+			if (pid > 0 && kill((pid_t)pid, SIGKILL) == 0)
 				n++;
 		}
 		free(procs);

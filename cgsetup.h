@@ -29,7 +29,7 @@ struct cg_names;
 struct cg_limits;
 
 struct cg_sys {
-	const char *proc_self;     /* "/proc/self": cgroup, mountinfo */
+	const char *proc;          /* "/proc": self/cgroup, self/mountinfo, PID/stat */
 	const char *sys_mount;     /* "/sys/fs/cgroup": where cgroup2 is expected */
 	const char *delegate_list; /* "/sys/kernel/cgroup/delegate" */
 	/* statfs f_type and statvfs ST_RDONLY of path. */
@@ -101,6 +101,22 @@ int cg_enable_controllers(const struct cg_sys *sys, int dirfd, const char *where
 			  const char *wanted, int refill_fd, char *enabled, size_t enabled_len,
 			  struct cg_err *err);
 bool cg_has_token(const char *list, const char *token);
+
+/* Parsers of what the kernel hands us, exposed for tests and fuzzing. */
+/* The next line of a cgroup.procs text: true with *pid, or *pid = -1 for
+ * a line that is not a pid; false at the end. */
+bool cg_next_pid(const char **cursor, long *pid);
+/* Whether a /proc/PID/stat text is that of a kernel thread. */
+bool cg_stat_is_kthread(const char *stat);
+/* The path of the "0::" line of /proc/self/cgroup. */
+bool cg_unified_path(const char *text, char *out, size_t len);
+/* A cgroup2 mount in mountinfo text, preferring the one at `preferred`. */
+bool cg_find_cgroup2_mount(const char *mountinfo, const char *preferred, char *mnt,
+			   size_t mlen, char *root, size_t rlen);
+/* "+a +b" of the wanted controllers available and not yet enabled; -1 with
+ * *err when a required one is not available. */
+int cg_plan_enable(const char *wanted, const char *available, const char *enabled,
+		   const char *where, char *plan, size_t len, struct cg_err *err);
 int cg_wanted_controllers(const char *extra, char *out, size_t len, struct cg_err *err);
 
 /* Moves the calling process into the cgroup dirfd (the fallback when clone3

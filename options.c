@@ -449,8 +449,10 @@ static enum parse_result option_error(const char *before, const char *word, cons
 }
 
 /* Handles one parsed option; split out to keep options_parse short. */
-static enum parse_result handle_option(struct options *opt, int c, const char *arg)
+static enum parse_result handle_option(struct options *opt, int c, const char *value)
 {
+	/* The word parsers hand a value to every option that takes one. */
+	const char *arg = value ? value : "";
 	int n;
 	switch (c) {
 	case 's': opt->subreaper = true; return PARSE_OK;

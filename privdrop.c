@@ -1,29 +1,655 @@
 // SPDX-License-Identifier: MIT
 /*
- * Least privilege for the worker: --user, capabilities, no_new_privs.
- * (Stub: being implemented; every option is refused until then.)
+ * Least privilege: --user, --cap-drop, --cap-keep and --no-new-privs for the
+ * worker, and a smaller capability set for cginit itself once the worker
+ * runs. Every capability operation goes through libcap.
+ *
+ * priv_prepare resolves the options into a plan before anything runs, so
+ * that bad input (an unknown user, group or capability, a capability to
+ * keep that cginit does not hold) exits 125 before a worker exists.
+ * priv_apply carries the plan out in the child, between fork and exec; any
+ * failure there ends the child before exec, so that nothing half-applied
+ * ever runs.
+ *
+ * The user and group databases are parsed here rather than through
+ * getpwnam(3): the paths are injectable for tests, and a static musl
+ * binary has no NSS to consult anyway.
+ *
+ * In the worker, in this order (each step needs privileges the next one
+ * may take away):
+ *   1. the bounding set loses what the worker may not have (needs
+ *      CAP_SETPCAP, which root still has at that point);
+ *   2. setgroups, setgid, setuid; with --cap-keep, PR_SET_KEEPCAPS (set
+ *      through libcap) keeps the permitted set across the uid change;
+ *   3. permitted, effective and inheritable are cut to the plan, and a
+ *      non-root worker gets what it keeps as ambient capabilities, the only
+ *      ones a non-root program keeps across execve;
+ *   4. no_new_privs, last: it takes nothing away from the steps above.
  */
 #include "cginit.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define BIT(c) (UINT64_C(1) << (c))
+
+/* Capabilities of the running kernel that a uint64_t can hold. */
+static unsigned cap_bits(void)
+{
+	cap_value_t n = cap_max_bits();
+	if (n <= 0)
+		n = CAP_LAST_CAP + 1;
+	return n > 64 ? 64 : (unsigned)n;
+}
+
+static uint64_t all_caps(void)
+{
+	unsigned n = cap_bits();
+	return n >= 64 ? ~UINT64_C(0) : BIT(n) - 1;
+}
+
+static unsigned char lower(char c)
+{
+	unsigned char u = (unsigned char)c;
+	return u >= 'A' && u <= 'Z' ? (unsigned char)(u - 'A' + 'a') : u;
+}
+
+static bool same_ci(const char *a, const char *b, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (lower(a[i]) != lower(b[i]))
+			return false;
+	return true;
+}
+
+/* ---- capability names ---------------------------------------------------- */
+
+/*
+ * The names, from the CAP_* constants of libcap's <sys/capability.h> (its
+ * own copy of the kernel's header): each name is its constant's, stringized,
+ * so a name cannot drift from its number. One string of names and a byte
+ * per value: no table of pointers. libcap's cap_from_name would do the same
+ * job, but it also parses numbers with strtoul, which drags musl's
+ * stdio-based number scanner (2.5 KB) into the static binary.
+ */
+#define CAP_LIST(X) X(CHOWN) X(DAC_OVERRIDE) X(DAC_READ_SEARCH) X(FOWNER) X(FSETID) \
+	X(KILL) X(SETGID) X(SETUID) X(SETPCAP) X(LINUX_IMMUTABLE) X(NET_BIND_SERVICE) \
+	X(NET_BROADCAST) X(NET_ADMIN) X(NET_RAW) X(IPC_LOCK) X(IPC_OWNER) X(SYS_MODULE) \
+	X(SYS_RAWIO) X(SYS_CHROOT) X(SYS_PTRACE) X(SYS_PACCT) X(SYS_ADMIN) X(SYS_BOOT) \
+	X(SYS_NICE) X(SYS_RESOURCE) X(SYS_TIME) X(SYS_TTY_CONFIG) X(MKNOD) X(LEASE) \
+	X(AUDIT_WRITE) X(AUDIT_CONTROL) X(SETFCAP) X(MAC_OVERRIDE) X(MAC_ADMIN) X(SYSLOG) \
+	X(WAKE_ALARM) X(BLOCK_SUSPEND) X(AUDIT_READ) CAP_LIST_38(X) CAP_LIST_40(X)
+/* Newer than some kernel headers a glibc build may see. */
+#if defined(CAP_PERFMON) && defined(CAP_BPF)
+#define CAP_LIST_38(X) X(PERFMON) X(BPF)
+#else
+#define CAP_LIST_38(X)
+#endif
+#ifdef CAP_CHECKPOINT_RESTORE
+#define CAP_LIST_40(X) X(CHECKPOINT_RESTORE)
+#else
+#define CAP_LIST_40(X)
+#endif
+#define CAP_NAME_TEXT(x) #x "\0"
+#define CAP_NAME_VALUE(x) CAP_##x,
+static const char cap_name_text[] = CAP_LIST(CAP_NAME_TEXT);
+static const unsigned char cap_name_value[] = {CAP_LIST(CAP_NAME_VALUE)};
+
+/* For messages: "SYS_ADMIN", or "?" for a number with no name here. */
+static const char *cap_name(unsigned cap)
+{
+	const char *text = cap_name_text;
+	for (size_t i = 0; i < sizeof(cap_name_value); i++, text += strlen(text) + 1)
+		if (cap_name_value[i] == cap)
+			return text;
+	return "?";
+}
+
+/* "chown", "CAP_CHOWN", "Cap_Chown": a capability of the running kernel. */
+static int lookup_cap(const char *name, size_t len, unsigned *out)
+{
+	if (len > 4 && same_ci(name, "cap_", 4)) {
+		name += 4;
+		len -= 4;
+	}
+	const char *text = cap_name_text;
+	for (size_t i = 0; i < sizeof(cap_name_value); i++) {
+		size_t n = strlen(text);
+		if (n == len && same_ci(name, text, len) && cap_name_value[i] < cap_bits()) {
+			*out = cap_name_value[i];
+			return 0;
+		}
+		text += n + 1;
+	}
+	return -1;
+}
+
+/* ---- capability sets as masks ------------------------------------------------ */
+
+/* One set (permitted, effective or inheritable) of caps as a mask. */
+static uint64_t mask_of(cap_t caps, cap_flag_t flag)
+{
+	uint64_t mask = 0;
+	for (unsigned c = 0; c < cap_bits(); c++) {
+		cap_flag_value_t on = CAP_CLEAR;
+		if (cap_get_flag(caps, (cap_value_t)c, flag, &on) == 0 && on == CAP_SET)
+			mask |= BIT(c);
+	}
+	return mask;
+}
+
+/* Makes one set of caps exactly mask. */
+static int set_mask(cap_t caps, cap_flag_t flag, uint64_t mask)
+{
+	for (unsigned c = 0; c < cap_bits(); c++) {
+		cap_value_t v = (cap_value_t)c;
+		if (cap_set_flag(caps, flag, 1, &v, (mask & BIT(c)) ? CAP_SET : CAP_CLEAR) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* This process's permitted set; 0 if it cannot be read. */
+static uint64_t own_permitted(void)
+{
+	cap_t cur = cap_get_proc();
+	if (!cur)
+		return 0;
+	uint64_t mask = mask_of(cur, CAP_PERMITTED);
+	cap_free(cur);
+	return mask;
+}
+
+static uint64_t own_bounding(void)
+{
+	uint64_t mask = 0;
+	for (unsigned c = 0; c < cap_bits(); c++)
+		if (cap_get_bound((cap_value_t)c) == 1)
+			mask |= BIT(c);
+	return mask;
+}
+
+/* Drops from the bounding set everything not in keep. */
+static int limit_bounding(uint64_t keep)
+{
+	uint64_t drop = own_bounding() & ~keep;
+	for (unsigned c = 0; c < cap_bits(); c++)
+		if ((drop & BIT(c)) && cap_drop_bound((cap_value_t)c) < 0)
+			return cg_error(NULL, errno, "drop CAP_%s (%u) from the bounding set",
+					cap_name(c), c);
+	return 0;
+}
+
+/* With held non-NULL, every capability named must be in *held, and "all"
+ * means all of *held. */
+static int parse_caps(const char *list, const char *option, const uint64_t *held,
+		      uint64_t *mask)
+{
+	*mask = 0;
+	const char *p = list;
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		const char *name = p;
+		while (len > 0 && (*name == ' ' || *name == '\t')) {
+			name++;
+			len--;
+		}
+		while (len > 0 && (name[len - 1] == ' ' || name[len - 1] == '\t'))
+			len--;
+		unsigned cap;
+		if (len == 0) {
+			return cg_error(NULL, 0, "invalid %s '%s': empty capability name", option, list);
+		} else if (len == 3 && same_ci(name, "all", 3)) {
+			*mask |= held ? *held : all_caps();
+		} else if (lookup_cap(name, len, &cap) < 0) {
+			return cg_error(NULL, 0, "invalid %s '%s': unknown capability '%.*s'",
+					option, list, (int)len, name);
+		} else if (held && !(*held & BIT(cap))) {
+			return cg_error(NULL, 0, "invalid %s '%s': cginit does not hold '%.*s' "
+					"(not in its permitted or bounding set)",
+					option, list, (int)len, name);
+		} else {
+			*mask |= BIT(cap);
+		}
+		if (!comma)
+			return 0;
+		p = comma + 1;
+	}
+}
+
+int priv_parse_caps(const char *list, const char *option, uint64_t *mask)
+{
+	return parse_caps(list, option, NULL, mask);
+}
+
+/* ---- the user and group databases ------------------------------------------ */
+
+#define DB_MAX_BYTES (16u << 20)
+#define DB_FIELDS 7
+
+/* The whole file, NUL-terminated, in *text (NULL when it does not exist,
+ * which is an empty database: a scratch image may have no /etc/passwd). */
+static int read_db(const char *path, char **text)
+{
+	*text = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : cg_error(NULL, errno, "open %s", path);
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap);
+	for (;;) {
+		if (!buf) {
+			close(fd);
+			return cg_error(NULL, ENOMEM, "read %s", path);
+		}
+		if (len + 1 == cap) {
+			if (cap >= DB_MAX_BYTES) {
+				free(buf);
+				close(fd);
+				return cg_error(NULL, EFBIG, "read %s", path);
+			}
+			char *bigger = realloc(buf, cap * 2);
+			if (!bigger)
+				free(buf);
+			buf = bigger;
+			cap *= 2;
+			continue;
+		}
+		ssize_t n = read(fd, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int err = errno;
+			free(buf);
+			close(fd);
+			return cg_error(NULL, err, "read %s", path);
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	*text = buf;
+	return 0;
+}
+
+struct db_entry {
+	const char *field[DB_FIELDS];
+	size_t len[DB_FIELDS];
+	size_t n;
+};
+
+/* The next entry of a passwd(5) or group(5) text, from *pos on. Comments,
+ * blank lines and NIS "+"/"-" lines are skipped. */
+static bool next_entry(const char **pos, struct db_entry *e)
+{
+	while (**pos) {
+		const char *line = *pos;
+		const char *eol = strchr(line, '\n');
+		if (!eol)
+			eol = line + strlen(line);
+		*pos = *eol ? eol + 1 : eol;
+		if (line == eol || *line == '#' || *line == '+' || *line == '-')
+			continue;
+		e->n = 0;
+		const char *f = line;
+		for (;;) {
+			const char *colon = memchr(f, ':', (size_t)(eol - f));
+			const char *end = colon ? colon : eol;
+			if (e->n < DB_FIELDS) {
+				e->field[e->n] = f;
+				e->len[e->n] = (size_t)(end - f);
+				e->n++;
+			}
+			if (!colon)
+				break;
+			f = colon + 1;
+		}
+		return true;
+	}
+	return false;
+}
+
+static bool field_is(const struct db_entry *e, size_t i, const char *s, size_t len)
+{
+	return i < e->n && e->len[i] == len && memcmp(e->field[i], s, len) == 0;
+}
+
+/* A uid or gid: decimal digits only, and never (uid_t)-1, which the set*id
+ * calls take as "leave unchanged". */
+static bool parse_id(const char *s, size_t len, uint32_t *out)
+{
+	if (len == 0 || len > 10)
+		return false;
+	uint64_t v = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (v >= UINT32_MAX)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+static bool entry_id(const struct db_entry *e, size_t i, uint32_t *out)
+{
+	return i < e->n && parse_id(e->field[i], e->len[i], out);
+}
+
+/* Is name in the comma-separated member list of a group entry? */
+static bool is_member(const struct db_entry *e, const char *name, size_t len)
+{
+	if (e->n < 4)
+		return false;
+	const char *p = e->field[3], *end = p + e->len[3];
+	while (p < end) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		const char *stop = comma ? comma : end;
+		if ((size_t)(stop - p) == len && memcmp(p, name, len) == 0)
+			return true;
+		p = stop + 1;
+	}
+	return false;
+}
+
+static int add_group(struct priv_plan *plan, gid_t gid, const char *spec)
+{
+	for (size_t i = 0; i < plan->ngroups; i++)
+		if (plan->groups[i] == gid)
+			return 0;
+	if (plan->ngroups == PRIV_MAX_GROUPS)
+		return cg_error(NULL, 0, "invalid --user '%s': member of more than %d groups",
+				spec, PRIV_MAX_GROUPS);
+	plan->groups[plan->ngroups++] = gid;
+	return 0;
+}
+
+static void set_home(struct priv_plan *plan, const char *home, size_t len)
+{
+	if (len == 0 || len >= sizeof(plan->home)) {
+		home = "/";
+		len = 1;
+	}
+	memcpy(plan->home, home, len);
+	plan->home[len] = '\0';
+}
+
+/* GROUP of USER:GROUP: a name from the group file, or any number. */
+static int resolve_group(const char *group_db, const char *gspec, const char *spec,
+			 const struct priv_files *files, gid_t *gid)
+{
+	uint32_t id;
+	size_t len = strlen(gspec);
+	if (parse_id(gspec, len, &id)) {
+		*gid = (gid_t)id;
+		return 0;
+	}
+	struct db_entry e;
+	for (const char *pos = group_db ? group_db : ""; next_entry(&pos, &e);) {
+		if (field_is(&e, 0, gspec, len)) {
+			if (!entry_id(&e, 2, &id))
+				return cg_error(NULL, 0, "invalid --user '%s': bad entry for group '%s' in %s",
+						spec, gspec, files->group);
+			*gid = (gid_t)id;
+			return 0;
+		}
+	}
+	return cg_error(NULL, 0, "invalid --user '%s': unknown group '%s' (not in %s)",
+			spec, gspec, files->group);
+}
+
+/* Fills uid, gid, groups and home from USER[:GROUP], passwd and group.
+ * Groups: the primary group first, then, for a user found in passwd and
+ * given without GROUP, every group listing it as a member. An explicit
+ * GROUP is the only group, as with docker run --user and gosu. */
+static int resolve_user(const char *spec, const char *passwd_db, const char *group_db,
+			const struct priv_files *files, struct priv_plan *plan)
+{
+	const char *colon = strchr(spec, ':');
+	size_t ulen = colon ? (size_t)(colon - spec) : strlen(spec);
+	const char *gspec = colon ? colon + 1 : NULL;
+	if (ulen == 0 || (gspec && (!*gspec || strchr(gspec, ':'))))
+		return cg_error(NULL, 0, "invalid --user '%s': expected USER[:GROUP]", spec);
+
+	uint32_t id, uid, gid;
+	bool numeric = parse_id(spec, ulen, &id);
+	struct db_entry e;
+	bool found = false;
+	for (const char *pos = passwd_db ? passwd_db : ""; next_entry(&pos, &e);) {
+		if (numeric ? entry_id(&e, 2, &uid) && uid == id : field_is(&e, 0, spec, ulen)) {
+			found = true;
+			break;
+		}
+	}
+	const char *name = NULL;
+	size_t name_len = 0;
+	if (found) {
+		if (!entry_id(&e, 2, &uid) || !entry_id(&e, 3, &gid))
+			return cg_error(NULL, 0, "invalid --user '%s': bad entry for '%.*s' in %s",
+					spec, (int)e.len[0], e.field[0], files->passwd);
+		name = e.field[0];
+		name_len = e.len[0];
+		set_home(plan, e.n > 5 ? e.field[5] : "", e.n > 5 ? e.len[5] : 0);
+	} else if (numeric) {
+		/* A uid with no entry: its own gid, no other group, HOME=/. */
+		uid = gid = id;
+		set_home(plan, "/", 1);
+	} else {
+		return cg_error(NULL, 0, "invalid --user '%s': unknown user '%.*s' (not in %s)",
+				spec, (int)ulen, spec, files->passwd);
+	}
+	plan->uid = (uid_t)uid;
+	plan->gid = (gid_t)gid;
+	if (gspec)
+		return resolve_group(group_db, gspec, spec, files, &plan->gid) < 0 ? -1 :
+			add_group(plan, plan->gid, spec);
+	if (add_group(plan, plan->gid, spec) < 0)
+		return -1;
+	if (!name)
+		return 0;
+	for (const char *pos = group_db ? group_db : ""; next_entry(&pos, &e);) {
+		if (is_member(&e, name, name_len) && entry_id(&e, 2, &gid) &&
+		    add_group(plan, (gid_t)gid, spec) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int priv_resolve_user(const char *spec, const struct priv_files *files,
+		      struct priv_plan *plan)
+{
+	plan->change_user = false;
+	plan->ngroups = 0;
+	plan->home[0] = '\0';
+	char *passwd_db, *group_db = NULL;
+	if (read_db(files->passwd, &passwd_db) < 0)
+		return -1;
+	int rc = read_db(files->group, &group_db);
+	if (rc == 0)
+		rc = resolve_user(spec, passwd_db, group_db, files, plan);
+	free(passwd_db);
+	free(group_db);
+	plan->change_user = rc == 0;
+	return rc;
+}
+
+/* ---- the plan -------------------------------------------------------------- */
+
+/* What the worker ends with: the kept set (everything, without --cap-keep)
+ * less the dropped one. */
+static uint64_t worker_caps(const struct priv_plan *plan)
+{
+	uint64_t want = plan->keep_caps ? plan->keep : all_caps();
+	return plan->drop_caps ? want & ~plan->drop : want;
+}
 
 int priv_prepare(const struct options *opt, const struct priv_files *files,
 		 struct priv_plan *plan)
 {
-	(void)files;
 	memset(plan, 0, sizeof(*plan));
-	if (opt->user || opt->cap_drop || opt->cap_keep || opt->no_new_privs)
-		return cg_error(NULL, 0, "--user, --cap-drop, --cap-keep and --no-new-privs are not implemented yet");
+	plan->no_new_privs = opt->no_new_privs;
+	if (opt->user && priv_resolve_user(opt->user, files, plan) < 0)
+		return -1;
+	if (opt->cap_drop) {
+		if (parse_caps(opt->cap_drop, "--cap-drop", NULL, &plan->drop) < 0)
+			return -1;
+		plan->drop_caps = true;
+	}
+	if (opt->cap_keep) {
+		/* Unknown names first, then what is not held. */
+		uint64_t held = own_permitted() & own_bounding();
+		if (parse_caps(opt->cap_keep, "--cap-keep", NULL, &plan->keep) < 0 ||
+		    parse_caps(opt->cap_keep, "--cap-keep", &held, &plan->keep) < 0)
+			return -1;
+		plan->keep_caps = true;
+	}
+	/* What the child would fail at with EPERM, said now and by name. */
+	uint64_t have = own_permitted();
+	if ((plan->drop_caps || plan->keep_caps) && (own_bounding() & ~worker_caps(plan)) &&
+	    !(have & BIT(CAP_SETPCAP)))
+		return cg_error(NULL, 0, "cannot apply %s%s%s: cginit lacks CAP_SETPCAP, needed to "
+				"drop capabilities from the bounding set",
+				opt->cap_drop ? "--cap-drop" : "",
+				opt->cap_drop && opt->cap_keep ? " and " : "",
+				opt->cap_keep ? "--cap-keep" : "");
+	uint64_t setid = BIT(CAP_SETUID) | BIT(CAP_SETGID);
+	if (plan->change_user && (have & setid) != setid)
+		return cg_error(NULL, 0, "cannot apply --user %s: cginit lacks CAP_SETUID or CAP_SETGID",
+				opt->user);
+	return 0;
+}
+
+/* ---- applying it ----------------------------------------------------------- */
+
+/*
+ * The credential system calls, made directly: the child is a fresh fork of
+ * single-threaded cginit, so the libc wrappers' machinery for changing
+ * every thread at once (musl's __synccall: signals, semaphores, 2 KB of the
+ * static binary) has nothing to do. 32-bit ABIs that kept 16-bit ids in
+ * the old calls have *32 variants.
+ */
+#ifdef SYS_setuid32
+#define NR_SETGROUPS SYS_setgroups32
+#define NR_SETGID SYS_setgid32
+#define NR_SETUID SYS_setuid32
+#else
+#define NR_SETGROUPS SYS_setgroups
+#define NR_SETGID SYS_setgid
+#define NR_SETUID SYS_setuid
+#endif
+
+static int change_user(const struct priv_plan *plan)
+{
+	if (syscall(NR_SETGROUPS, plan->ngroups, plan->groups) < 0)
+		return cg_error(NULL, errno, "setgroups (%zu groups)", plan->ngroups);
+	if (syscall(NR_SETGID, plan->gid) < 0)
+		return cg_error(NULL, errno, "setgid %u", (unsigned)plan->gid);
+	/* Leaving uid 0 empties the permitted set, unless PR_SET_KEEPCAPS is
+	 * on, as it must be for --cap-keep (the effective set is emptied
+	 * anyway; set_worker_caps sets it again). */
+	if (plan->keep_caps && cap_prctlw(PR_SET_KEEPCAPS, 1, 0, 0, 0, 0) < 0)
+		return cg_error(NULL, errno, "prctl PR_SET_KEEPCAPS");
+	if (syscall(NR_SETUID, plan->uid) < 0)
+		return cg_error(NULL, errno, "setuid %u", (unsigned)plan->uid);
+	if (plan->keep_caps && cap_prctlw(PR_SET_KEEPCAPS, 0, 0, 0, 0, 0) < 0)
+		return cg_error(NULL, errno, "prctl PR_SET_KEEPCAPS");
+	if (!getenv("HOME") && plan->home[0] && setenv("HOME", plan->home, 1) < 0)
+		return cg_error(NULL, errno, "setenv HOME");
+	return 0;
+}
+
+/* Permitted, effective and inheritable: with --cap-keep exactly want, with
+ * --cap-drop alone whatever is left less the dropped ones. */
+static int set_worker_caps(const struct priv_plan *plan, uint64_t want)
+{
+	static const cap_flag_t flags[] = {CAP_PERMITTED, CAP_EFFECTIVE, CAP_INHERITABLE};
+	cap_t caps = cap_get_proc();
+	if (!caps)
+		return cg_error(NULL, errno, "cap_get_proc");
+	int rc = 0;
+	for (size_t f = 0; f < sizeof(flags) / sizeof(flags[0]) && rc == 0; f++) {
+		uint64_t now = plan->keep_caps ? want : mask_of(caps, flags[f]) & want;
+		rc = set_mask(caps, flags[f], now);
+	}
+	if (rc == 0 && cap_set_proc(caps) < 0)
+		rc = -1;
+	cap_free(caps);
+	if (rc < 0)
+		return cg_error(NULL, errno, "cannot set the worker's capabilities");
+	/* A non-root program keeps across execve only its ambient set. */
+	uid_t uid = plan->change_user ? plan->uid : getuid();
+	if (!plan->keep_caps || uid == 0)
+		return 0;
+	for (unsigned c = 0; c < cap_bits(); c++)
+		if ((want & BIT(c)) && cap_set_ambient((cap_value_t)c, CAP_SET) < 0)
+			return cg_error(NULL, errno, "raise CAP_%s (%u) to the ambient set",
+					cap_name(c), c);
 	return 0;
 }
 
 int priv_apply(const struct priv_plan *plan)
 {
-	(void)plan;
+	bool caps = plan->drop_caps || plan->keep_caps;
+	if (!plan->change_user && !caps && !plan->no_new_privs)
+		return 0; /* plain tini: the worker gets what cginit got */
+	uint64_t want = worker_caps(plan);
+	if (caps && limit_bounding(want) < 0)
+		return -1;
+	if (plan->change_user && change_user(plan) < 0)
+		return -1;
+	if (caps && set_worker_caps(plan, want) < 0)
+		return -1;
+	if (plan->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L) < 0)
+		return cg_error(NULL, errno, "prctl PR_SET_NO_NEW_PRIVS");
 	return 0;
 }
 
+/* ---- cginit itself ----------------------------------------------------------- */
+
+/*
+ * Once the worker runs, cginit only waits, forwards signals, kills, and
+ * reads /proc. It keeps:
+ *   CAP_KILL          signals to a worker, or descendants, of another uid
+ *                     (the --user worker, whatever it setuid'd to): without
+ *                     it, forwarding and the subreaper's cleanup fail with
+ *                     EPERM (the integration tests check both);
+ *   CAP_DAC_OVERRIDE  writes to cgroup.kill (and the fallback's reads of
+ *                     cgroup.procs) in a sandbox delegated to the worker's
+ *                     uid: those files are the worker's then, not root's.
+ *                     It covers reads and directory searches too, so
+ *                     CAP_DAC_READ_SEARCH is not kept;
+ *   CAP_SYS_PTRACE    the subreaper's /proc scan for descendants: on a /proc
+ *                     mounted hidepid=invisible, other uids' processes are
+ *                     only visible with it. Kept to be safe: without it that
+ *                     cleanup would silently miss them.
+ * Everything else goes from the permitted, effective, inheritable and
+ * bounding sets (cginit never execs, so the last two are defence in
+ * depth). No cgroup write after the worker starts needs CAP_SYS_ADMIN:
+ * cgroup.kill only checks file permissions. Without CAP_SETPCAP the
+ * bounding set stays as it is; lowering the other three needs nothing.
+ */
 int priv_limit_self(void)
 {
-	return 0;
+	const uint64_t keep = BIT(CAP_KILL) | BIT(CAP_DAC_OVERRIDE) | BIT(CAP_SYS_PTRACE);
+	cap_t cur = cap_get_proc();
+	if (!cur)
+		return cg_error(NULL, errno, "cap_get_proc");
+	uint64_t permitted = mask_of(cur, CAP_PERMITTED), effective = mask_of(cur, CAP_EFFECTIVE);
+	int rc = (effective & BIT(CAP_SETPCAP)) ? limit_bounding(keep) : 0;
+	/* The inheritable set (and with it the ambient one) becomes empty. */
+	if (cap_clear(cur) < 0 || set_mask(cur, CAP_PERMITTED, permitted & keep) < 0 ||
+	    set_mask(cur, CAP_EFFECTIVE, effective & keep) < 0 || cap_set_proc(cur) < 0)
+		rc = cg_error(NULL, errno, "cannot lower cginit's capabilities");
+	cap_free(cur);
+	return rc;
 }

@@ -5,7 +5,7 @@
  * ended.
  *
  * cginit never installs a signal handler. Every signal stays blocked and is
- * taken with sigwaitinfo(2), so an idle cginit sleeps in the kernel with no
+ * taken with rt_sigtimedwait(2), so an idle cginit sleeps in the kernel with no
  * timer (tini wakes once a second), and the worker inherits the dispositions
  * cginit itself was started with.
  */
@@ -33,6 +33,7 @@
 /* Bounds for cleaning up descendants in subreaper mode. */
 #define DESCENDANT_GRACE_MS 2000
 #define DESCENDANT_MAX 4096
+#define PROC_SCAN_MAX ((size_t)DESCENDANT_MAX * 4)
 
 uint64_t monotonic_ms(void)
 {
@@ -42,14 +43,26 @@ uint64_t monotonic_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+/* The kernel's sigset: 64 bits. libc's sigfillset() leaves out the
+ * signals libc keeps for itself (glibc 32-33, musl 32-34), and a signal
+ * cginit does not block would kill it when sent from outside the
+ * container; so the masks go to the kernel as they are, by raw syscalls. */
+#define KERNEL_SIGSET_SIZE 8
+
+static const uint64_t all_signals = ~(uint64_t)0;
+
+static int set_mask(const void *mask, void *old)
+{
+	return (int)syscall(SYS_rt_sigprocmask, SIG_SETMASK, mask, old, KERNEL_SIGSET_SIZE);
+}
+
 int reaper_block_signals(sigset_t *inherited)
 {
-	sigset_t all;
-	sigfillset(&all);
+	memset(inherited, 0, sizeof(*inherited));
 	/* Blocked, not ignored: a blocked signal is queued even for a
 	 * namespace's PID 1, whose SIG_DFL signals the kernel would drop. */
-	if (sigprocmask(SIG_SETMASK, &all, inherited) < 0)
-		return cg_error(NULL, errno, "sigprocmask: cannot block signals");
+	if (set_mask(&all_signals, inherited) < 0)
+		return cg_error(NULL, errno, "rt_sigprocmask: cannot block signals");
 	return 0;
 }
 
@@ -114,8 +127,8 @@ static __attribute__((noreturn)) void child_exec(char **argv, const sigset_t *in
 	rewrite_listen_pid(parent);
 	if (hooks && hooks->before_exec && hooks->before_exec(hooks->ctx, in_cgroup) < 0)
 		_exit(EXIT_CGINIT_FAILURE);
-	if (sigprocmask(SIG_SETMASK, inherited, NULL) < 0) {
-		cg_error(NULL, errno, "sigprocmask in the worker");
+	if (set_mask(inherited, NULL) < 0) {
+		cg_error(NULL, errno, "rt_sigprocmask in the worker");
 		_exit(EXIT_CGINIT_FAILURE);
 	}
 	execvp(argv[0], argv);
@@ -227,26 +240,25 @@ static void forward_signal(pid_t worker, int sig, bool group)
  * Returns the signal, 0 on timeout, -1 on error. */
 static int wait_signal(uint64_t deadline_ms, uint64_t (*now)(void))
 {
-	sigset_t all;
-	sigfillset(&all);
 	siginfo_t si;
 	for (;;) {
-		int sig;
-		if (deadline_ms == 0) {
-			sig = sigwaitinfo(&all, &si);
-		} else {
+		struct timespec ts, *timeout = NULL;
+		if (deadline_ms != 0) {
 			uint64_t t = now();
 			uint64_t left = deadline_ms > t ? deadline_ms - t : 0;
-			struct timespec ts = {.tv_sec = (time_t)(left / 1000),
-					      .tv_nsec = (long)(left % 1000) * 1000000L};
-			sig = sigtimedwait(&all, &si, &ts);
-			if (sig < 0 && errno == EAGAIN)
-				return 0;
+			ts.tv_sec = (time_t)(left / 1000);
+			ts.tv_nsec = (long)(left % 1000) * 1000000L;
+			timeout = &ts;
 		}
+		/* No timeout unless a grace runs: idle costs no wakeup. */
+		long sig = syscall(SYS_rt_sigtimedwait, &all_signals, &si, timeout,
+				   KERNEL_SIGSET_SIZE);
 		if (sig > 0)
-			return sig;
+			return (int)sig;
+		if (errno == EAGAIN && timeout)
+			return 0;
 		if (errno != EINTR)
-			return cg_error(NULL, errno, "sigwaitinfo");
+			return cg_error(NULL, errno, "rt_sigtimedwait");
 	}
 }
 
@@ -334,7 +346,7 @@ static pid_t read_ppid(int procfd, const char *pid)
 /* Lists the processes below `self` in the process tree. */
 static size_t find_descendants(const char *proc_root, pid_t self, pid_t *out, size_t max)
 {
-	static pid_t pids[DESCENDANT_MAX * 4], ppids[DESCENDANT_MAX * 4];
+	static pid_t pids[PROC_SCAN_MAX], ppids[PROC_SCAN_MAX];
 	size_t n = 0, found = 0;
 	DIR *dir = opendir(proc_root);
 	if (!dir) {
@@ -342,7 +354,7 @@ static size_t find_descendants(const char *proc_root, pid_t self, pid_t *out, si
 		return 0;
 	}
 	struct dirent *de;
-	while ((de = readdir(dir)) != NULL && n < DESCENDANT_MAX * 4) {
+	while ((de = readdir(dir)) != NULL && n < PROC_SCAN_MAX) {
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
 			continue;
 		long pid;
@@ -409,6 +421,10 @@ void reaper_finish(const struct reaper_config *cfg)
 	reap_all(0, cfg->warn_on_reap, &unused, &reaped, &none_left);
 	if (cfg->kill_sandbox)
 		cfg->kill_sandbox(cfg->kill_ctx);
+	/* A subreaper with no child has no descendant either: orphans come
+	 * to us, so anything below us would be our child. Skip the scan. */
+	if (none_left)
+		return;
 	/* As PID 1, our exit makes the kernel kill the whole namespace. As a
 	 * subreaper nobody does that for us, so no descendant may outlive us:
 	 * SIGTERM first, SIGKILL after a bounded grace. */

@@ -53,33 +53,38 @@ static void put_unsigned(struct out *o, unsigned long long v, unsigned base, boo
 	put_n(o, digits + sizeof(digits) - n, n, width, left);
 }
 
+/* A va_list in a struct may be passed by pointer portably (C11 7.16). */
+struct args {
+	va_list ap;
+};
+
 /* Reads the argument of a %d/%u/%x with its length modifier. */
-static unsigned long long take_int(va_list *ap, int longs, bool is_size, bool is_signed,
+static unsigned long long take_int(struct args *a, int longs, bool is_size, bool is_signed,
 				   bool *neg)
 {
 	long long sv;
 	unsigned long long uv;
 	*neg = false;
 	if (is_size) {
-		uv = va_arg(*ap, size_t);
+		uv = va_arg(a->ap, size_t);
 		return uv;
 	}
 	if (is_signed) {
-		sv = longs >= 2 ? va_arg(*ap, long long) : longs == 1 ? va_arg(*ap, long)
-								 : va_arg(*ap, int);
+		sv = longs >= 2 ? va_arg(a->ap, long long) : longs == 1 ? va_arg(a->ap, long)
+								 : va_arg(a->ap, int);
 		*neg = sv < 0;
 		return *neg ? 0ULL - (unsigned long long)sv : (unsigned long long)sv;
 	}
-	uv = longs >= 2 ? va_arg(*ap, unsigned long long)
-	     : longs == 1 ? va_arg(*ap, unsigned long) : va_arg(*ap, unsigned int);
+	uv = longs >= 2 ? va_arg(a->ap, unsigned long long)
+	     : longs == 1 ? va_arg(a->ap, unsigned long) : va_arg(a->ap, unsigned int);
 	return uv;
 }
 
 int cg_vfmt(char *buf, size_t cap, const char *fmt, va_list ap)
 {
 	struct out o = {buf, cap, 0};
-	va_list args;
-	va_copy(args, ap);
+	struct args a;
+	va_copy(a.ap, ap);
 	for (const char *p = fmt; *p; p++) {
 		if (*p != '%') {
 			put(&o, *p);
@@ -96,7 +101,7 @@ int cg_vfmt(char *buf, size_t cap, const char *fmt, va_list ap)
 		while (*p >= '0' && *p <= '9')
 			width = width * 10 + (*p++ - '0');
 		if (p[0] == '.' && p[1] == '*') {
-			precision = va_arg(args, int);
+			precision = va_arg(a.ap, int);
 			p += 2;
 		}
 		for (; *p == 'l'; p++)
@@ -108,7 +113,7 @@ int cg_vfmt(char *buf, size_t cap, const char *fmt, va_list ap)
 		bool neg;
 		switch (*p) {
 		case 's': {
-			const char *s = va_arg(args, const char *);
+			const char *s = va_arg(a.ap, const char *);
 			if (!s)
 				s = "(null)";
 			size_t n = precision >= 0 ? strnlen(s, (size_t)precision) : strlen(s);
@@ -116,17 +121,17 @@ int cg_vfmt(char *buf, size_t cap, const char *fmt, va_list ap)
 			break;
 		}
 		case 'c':
-			put(&o, (char)va_arg(args, int));
+			put(&o, (char)va_arg(a.ap, int));
 			break;
 		case 'd':
 		case 'i': {
-			unsigned long long v = take_int(&args, longs, is_size, true, &neg);
+			unsigned long long v = take_int(&a, longs, is_size, true, &neg);
 			put_unsigned(&o, v, 10, neg, width, left);
 			break;
 		}
 		case 'u':
 		case 'x': {
-			unsigned long long v = take_int(&args, longs, is_size, false, &neg);
+			unsigned long long v = take_int(&a, longs, is_size, false, &neg);
 			put_unsigned(&o, v, *p == 'x' ? 16 : 10, false, width, left);
 			break;
 		}
@@ -142,7 +147,7 @@ int cg_vfmt(char *buf, size_t cap, const char *fmt, va_list ap)
 		}
 	}
 done:
-	va_end(args);
+	va_end(a.ap);
 	if (cap)
 		buf[o.len < cap ? o.len : cap - 1] = '\0';
 	return o.len > INT_MAX ? INT_MAX : (int)o.len;

@@ -3,6 +3,7 @@
 """Turns bench/run.sh's raw results into markdown tables.
 
     report.py DIR table METRIC   one table (the note is printed by run.sh)
+    report.py DIR bootstrap      the table of metric 7 (cgroup bootstrap)
     report.py DIR goals          the summary of every goal
 
 DIR holds results.tsv (metric, subject, value: one line per repetition;
@@ -47,7 +48,15 @@ SPEC = {
         title="4c. Reaping: peak zombie count seen", unit="zombies",
         ratios=[], goals=[]),
     "startup": dict(
-        title="5. Start-up latency: `INIT -- /bin/true` (ms, median of runs)",
+        title="5a. Start-up latency: `INIT -- /bin/true` (ms, median of runs)",
+        unit="ms",
+        ratios=[("cginit-static", None), ("cginit", {"dynamic"}),
+                ("tini", None), ("bare /bin/true", None)],
+        goals=[("cginit-static", "best", ALL_PEERS),
+               ("cginit", "best", DYNAMIC_PEERS)]),
+    "startup_pid1": dict(
+        title="5b. Start-up latency as PID 1: `unshare --pid --fork INIT -- "
+              "/bin/true` (ms, median of runs)",
         unit="ms",
         ratios=[("cginit-static", None), ("cginit", {"dynamic"}),
                 ("tini", None), ("bare /bin/true", None)],
@@ -85,8 +94,8 @@ def load(directory):
 def fmt(x):
     if x is None:
         return ""
-    if x == 0:
-        return "0"
+    if float(x).is_integer() and abs(x) < 1e6:
+        return str(int(x))
     a = abs(x)
     if a >= 100:
         return f"{x:.0f}"
@@ -107,14 +116,31 @@ class Cell:
 
     @property
     def ok(self):
-        return bool(self.numbers) and not self.problems
+        # some repetitions may have failed: the others still count, and
+        # the failures are shown next to the numbers
+        return bool(self.numbers)
+
+    def partial(self):
+        """'(2 of 5 failed)' when some, not all, repetitions failed."""
+        if self.numbers and self.problems:
+            total = len(self.numbers) + len(self.problems)
+            return f" ({len(self.problems)} of {total} failed)"
+        return ""
+
+    def failures(self):
+        seen = []
+        for p in self.problems:
+            if p not in seen:
+                seen.append(p)
+        return "; ".join(f"{p} (×{self.problems.count(p)})"
+                         if self.problems.count(p) > 1 else p for p in seen)
 
     @property
     def median(self):
         return statistics.median(self.numbers) if self.ok else None
 
     def why(self):
-        if self.problems:
+        if self.problems and not self.numbers:
             # the same text once, with a count when it repeats
             first = self.problems[0]
             n = self.problems.count(first)
@@ -156,8 +182,19 @@ def evaluate(metric, spec, cells):
             delta = (cell.median / value - 1) * 100 if value else 0.0
             scope = "best peer" if args == ALL_PEERS else "best dynamic peer"
             verdict = "PASS" if cell.median <= value else "MISS"
+            # say so when the two spreads overlap: the verdict could flip
+            # in another run of this noisy machine
+            peer = cells[best]
+            overlap = (min(cell.numbers) <= max(peer.numbers)
+                       and min(peer.numbers) <= max(cell.numbers))
             out[subject] = (verdict,
-                            f"{verdict} ({delta:+.0f}% vs {scope} {best})")
+                            f"{verdict} ({delta:+.0f}% vs {scope} {best}"
+                            + ("; ranges overlap" if overlap else "") + ")")
+    for subject, (verdict, text) in list(out.items()):
+        cell = cells.get(subject)
+        if cell is not None and cell.partial():
+            out[subject] = (verdict, text + ";" + cell.partial().rstrip(")")
+                            .replace(" (", " ") + " repetitions")
     return out
 
 
@@ -188,10 +225,10 @@ def table(directory, metric):
         nvals = 1 if spec.get("single") else 3
         if cell.ok:
             if spec.get("single"):
-                row.append(fmt(cell.median))
+                row.append(fmt(cell.median) + cell.partial())
             else:
-                row += [fmt(cell.median), fmt(min(cell.numbers)),
-                        fmt(max(cell.numbers))]
+                row += [fmt(cell.median) + cell.partial(),
+                        fmt(min(cell.numbers)), fmt(max(cell.numbers))]
         else:
             row += [f"**{cell.why()}**"] + [""] * (nvals - 1)
         for ref, classes in spec["ratios"]:
@@ -211,22 +248,112 @@ def table(directory, metric):
             row.append(goals[name][1] if name in goals else "")
         print("| " + " | ".join(row) + " |")
     print()
+    for name in names:
+        if cells[name].partial():
+            print(f"- {name}: failed repetitions: {cells[name].failures()}")
+    if any(cells[n].partial() for n in names):
+        print()
+
+
+BOOT_METHODS = [("shell", "shell loop"), ("dind", "dind xargs"),
+                ("cginit", "cginit")]
+BOOT_GOAL_K, BOOT_GOAL_RATIO = "1000", 10.0
+
+
+def boot_cells(results):
+    """{metric: {(K, method): Cell}} for boot and boot_total, and the
+    failure text that applies to the whole metric, if any."""
+    cells, whole = {}, None
+    for metric in ("boot", "boot_total"):
+        for subject, raw in results.get(metric, {}).items():
+            if subject == "*":
+                whole = Cell(raw).why()
+                continue
+            k, method = subject.split(" ", 1)
+            cells.setdefault(metric, {})[(k, method)] = Cell(raw)
+    return cells, whole
+
+
+def boot_goal(results):
+    cells, whole = boot_cells(results)
+    if "boot" not in results:
+        return ("n/a", "not run")
+    shell = cells.get("boot", {}).get((BOOT_GOAL_K, "shell"))
+    mine = cells.get("boot", {}).get((BOOT_GOAL_K, "cginit"))
+    if not (shell and mine and shell.ok and mine.ok):
+        why = whole or (mine.why() if mine and not mine.ok else
+                        shell.why() if shell and not shell.ok else "not measured")
+        return ("n/a", f"not measured: {why}")
+    ratio = shell.median / mine.median
+    verdict = "PASS" if ratio >= BOOT_GOAL_RATIO else "MISS"
+    return (verdict, f"{verdict} ({ratio:.1f}× faster than the shell loop at "
+                     f"K={BOOT_GOAL_K}; goal ≥ {BOOT_GOAL_RATIO:.0f}×)")
+
+
+def span(cell):
+    if cell is None:
+        return ""
+    if not cell.ok:
+        return f"**{cell.why()}**"
+    return (f"{fmt(cell.median)} ({fmt(min(cell.numbers))}–"
+            f"{fmt(max(cell.numbers))}){cell.partial()}")
+
+
+def bootstrap_table(directory):
+    _, results = load(directory)
+    cells, whole = boot_cells(results)
+    print("### 7. Cgroup bootstrap in a QEMU guest (TCG): ms until the "
+          "workload starts, median (min–max)")
+    print()
+    if not cells.get("boot"):
+        print("| K | result |")
+        print("|---|---|")
+        print(f"| 10, 100, 1000 | **{whole or 'not run: metric 7 not selected'}** |")
+        print()
+        return
+    head = (["K"] + [label for _, label in BOOT_METHODS]
+            + ["cginit, whole run", "shell ÷ cginit", "dind ÷ cginit", "goal"])
+    print("| " + " | ".join(head) + " |")
+    print("|---|" + "--:|" * (len(head) - 2) + "---|")
+    boot, total = cells["boot"], cells.get("boot_total", {})
+    for k in sorted({k for k, _ in boot}, key=int):
+        row = [k] + [span(boot.get((k, m))) for m, _ in BOOT_METHODS]
+        row.append(span(total.get((k, "cginit"))))
+        mine = boot.get((k, "cginit"))
+        for other in ("shell", "dind"):
+            o = boot.get((k, other))
+            if mine and o and mine.ok and o.ok and mine.median:
+                row.append(f"{o.median / mine.median:.2f}×")
+            else:
+                row.append("n/a")
+        row.append(boot_goal(results)[1] if k == BOOT_GOAL_K else "")
+        print("| " + " | ".join(row) + " |")
+    if whole:
+        print(f"| all | **{whole}** |" + " |" * (len(head) - 2))
+    print()
+    notes = [f"- K={k} {m}: failed trials: {c.failures()}"
+             for (k, m), c in sorted(boot.items(), key=lambda kv: int(kv[0][0]))
+             if c.problems]
+    if notes:
+        print("\n".join(notes))
+        print()
 
 
 def goals_summary(directory):
     subjects, results = load(directory)
     rows = []
     for metric, spec in SPEC.items():
+        if metric not in results:
+            continue  # not selected (BENCH_METRICS)
         raw = results.get(metric, {})
         cells = {s[0]: Cell(raw.get(s[0])) for s in subjects}
         for subject, (verdict, text) in evaluate(metric, spec, cells).items():
             rows.append((spec["title"].split(" ", 1)[0].rstrip("."),
                          spec["title"].split(" ", 1)[1], subject, verdict, text))
-    try:
-        for line in open(f"{directory}/goals-extra.tsv", encoding="utf-8"):
-            rows.append(tuple(line.rstrip("\n").split("\t")))
-    except FileNotFoundError:
-        pass
+    if "boot" in results:
+        verdict, text = boot_goal(results)
+        rows.append(("7", "Cgroup bootstrap in a QEMU guest, K=1000",
+                     "cginit-static", verdict, text))
     print("### Goals")
     print()
     print("| # | metric | binary | verdict | detail |")
@@ -242,6 +369,8 @@ def goals_summary(directory):
 def main(argv):
     if len(argv) >= 4 and argv[2] == "table":
         table(argv[1], argv[3])
+    elif len(argv) == 3 and argv[2] == "bootstrap":
+        bootstrap_table(argv[1])
     elif len(argv) == 3 and argv[2] == "goals":
         goals_summary(argv[1])
     else:

@@ -47,15 +47,18 @@ fi
 
 START=$SECONDS
 mkdir -p "$OUT"
-rm -f "$OUT/results.tsv" "$OUT/goals-extra.tsv" "$OUT"/*.json
+rm -f "$OUT/results.tsv" "$OUT"/startup-*.json "$OUT"/startup_pid1-*.json
 : >"$OUT/results.tsv"
+: >"$OUT/init-stderr.log"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/cginit-bench.XXXXXX")
 
-# Every process started here, so that an interrupted run ends them (by pid).
-STARTED=()
+# Every process started here and not yet reaped, so that an interrupted run
+# ends them (by pid). A pid leaves the set as soon as it is waited for, so
+# that a recycled pid is never signalled.
+declare -A LIVE=()
 cleanup() {
 	local p kid
-	for p in "${STARTED[@]}"; do
+	for p in "${!LIVE[@]}"; do
 		# the init first (unshare's child), should --kill-child not have run
 		for kid in $(cat "/proc/$p/task/$p/children" 2>/dev/null); do
 			kill -KILL "$kid" 2>/dev/null
@@ -81,13 +84,13 @@ SUBJECTS=(
 	"dumb-init dynamic /usr/bin/dumb-init"
 )
 NAMES=()
-declare -A PATH_OF CLASS_OF MISSING
+declare -A PATH_OF MISSING
+present() { [[ -z ${MISSING[$1]:-} ]]; }
 : >"$OUT/subjects.tsv"
 for s in "${SUBJECTS[@]}"; do
 	read -r name class path <<<"$s"
 	NAMES+=("$name")
 	PATH_OF[$name]=$path
-	CLASS_OF[$name]=$class
 	printf '%s\t%s\t%s\n' "$name" "$class" "$path" >>"$OUT/subjects.tsv"
 	if [[ ! -x $path ]]; then
 		case $name in
@@ -98,9 +101,20 @@ for s in "${SUBJECTS[@]}"; do
 		log "${MISSING[$name]}"
 	fi
 done
+# cginit's builds are copied once, so that every metric measures the same
+# binary even if `make` replaces it while the bench runs.
+mkdir -p "$OUT/bin"
+BUILDS=
+for name in cginit-static cginit; do
+	if present "$name"; then
+		cp "${PATH_OF[$name]}" "$OUT/bin/$name" || die "cannot copy ${PATH_OF[$name]}"
+		BUILDS+="${BUILDS:+; }$name sha256 $(sha256sum <"$OUT/bin/$name" | cut -c1-12) ($(stat -c %s "$OUT/bin/$name") bytes, $(date -r "${PATH_OF[$name]}" +%H:%M))"
+		PATH_OF[$name]=$OUT/bin/$name
+	fi
+done
+log "measuring ${BUILDS:-no cginit build}"
 printf '%s\t%s\t%s\n' "bare /bin/true" baseline /bin/true >>"$OUT/subjects.tsv"
 printf '%s\t%s\t%s\n' "direct (no init)" baseline - >>"$OUT/subjects.tsv"
-present() { [[ -z ${MISSING[$1]:-} ]]; }
 
 # ---- the drivers ---------------------------------------------------------------
 # Static when glibc's libc.a is there: fewer mappings make fork cheaper and
@@ -122,9 +136,9 @@ ns_start() {
 	local name=$1
 	shift
 	unshare --pid --fork --kill-child --mount-proc "${PATH_OF[$name]}" -- "$@" \
-		</dev/null >/dev/null 2>>"$WORK/init-stderr.log" &
+		</dev/null >/dev/null 2>>"$OUT/init-stderr.log" &
 	UPID=$!
-	STARTED+=("$UPID")
+	LIVE[$UPID]=1
 }
 
 # ns_init UPID: the host pid of the init (unshare's only child), once it has
@@ -144,12 +158,19 @@ ns_init() {
 }
 
 # ns_stop UPID [INITPID]: ends one namespace (SIGKILL to its init kills every
-# task in it) and waits for unshare.
+# task in it) and waits for unshare. Both pids are still ours here: the init
+# is unshare's child, and unshare has not been waited for yet.
 ns_stop() {
 	local upid=$1 ipid=${2:-}
-	[[ -n $ipid ]] && kill -KILL "$ipid" 2>/dev/null
+	[[ -n ${LIVE[$upid]:-} ]] || return 0
+	# the init only while unshare still lists it as its child; killing
+	# unshare also kills the init (--kill-child)
+	if [[ -n $ipid && " $(cat "/proc/$upid/task/$upid/children" 2>/dev/null) " == *" $ipid "* ]]; then
+		kill -KILL "$ipid" 2>/dev/null
+	fi
 	kill -KILL "$upid" 2>/dev/null
 	wait "$upid" 2>/dev/null
+	unset "LIVE[$upid]"
 }
 
 # cpu_ns PID: the task's on-CPU time in ns. schedstat's first field is the
@@ -262,7 +283,7 @@ metric_idle() {
 
 # ---- 4. reaping -----------------------------------------------------------------------------
 reap_once() {
-	local name=$1 ack ctl line ipid c0 c1 verdict wall drain peak
+	local name=$1 ack ctl line ipid c0 c1 verdict wall peak i
 	rm -f "$WORK/ack" "$WORK/ctl"
 	mkfifo "$WORK/ack" "$WORK/ctl"
 	exec {ack}<>"$WORK/ack" {ctl}<>"$WORK/ctl"
@@ -277,7 +298,7 @@ reap_once() {
 	fi
 	c0=$(cpu_ns "$ipid")
 	printf G >&"$ctl"
-	if ! read -r -t 150 verdict wall drain peak <&"$ack"; then
+	if ! read -r -t 150 verdict wall _ peak <&"$ack"; then
 		verdict="no answer in 150 s"
 	fi
 	c1=$(cpu_ns "$ipid")
@@ -317,57 +338,70 @@ metric_reap() {
 }
 
 # ---- 5. start-up latency ----------------------------------------------------------------------
-metric_startup() {
-	local rep name
+# startup_series METRIC PREFIX: one hyperfine series per repetition of
+# `PREFIX INIT -- /bin/true` for every init, and of `PREFIX /bin/true`.
+startup_series() {
+	local metric=$1 prefix=$2 rep name
 	local -a cmds
-	command -v hyperfine >/dev/null || {
-		for name in "${NAMES[@]}" "bare /bin/true"; do record startup "$name" "!not run: hyperfine not installed"; done
-		return
-	}
-	command -v python3 >/dev/null || die "python3 is needed to read hyperfine's JSON"
-	log "5. start-up: $STARTUP_RUNS runs x $REPS reps per init (hyperfine)"
 	for ((rep = 0; rep < REPS; rep++)); do
-		cmds=(-n "bare /bin/true" /bin/true)
+		cmds=(-n "bare /bin/true" "$prefix /bin/true")
 		for name in $(rotation "$rep"); do
-			present "$name" && cmds+=(-n "$name" "'${PATH_OF[$name]}' -- /bin/true")
+			present "$name" && cmds+=(-n "$name" "$prefix '${PATH_OF[$name]}' -- /bin/true")
 		done
 		if ! hyperfine -N -i --style none --warmup 20 --runs "$STARTUP_RUNS" \
-			--export-json "$OUT/startup-$rep.json" "${cmds[@]}" >"$WORK/hyperfine.log" 2>&1; then
+			--export-json "$OUT/$metric-$rep.json" "${cmds[@]}" >"$WORK/hyperfine.log" 2>&1; then
 			cat "$WORK/hyperfine.log" >&2
 			for name in "${NAMES[@]}" "bare /bin/true"; do
-				present "$name" || [[ $name == bare* ]] && record startup "$name" "!failed: hyperfine failed"
+				if [[ $name == bare* ]] || present "$name"; then
+					record "$metric" "$name" "!failed: hyperfine failed"
+				fi
 			done
 			continue
 		fi
 		# one line per command: median of this repetition's runs, in ms;
 		# a command that exited non-zero even once is a failure
-		python3 - "$OUT/startup-$rep.json" >>"$OUT/results.tsv" <<-'EOF'
+		python3 - "$metric" "$OUT/$metric-$rep.json" >>"$OUT/results.tsv" <<-'EOF'
 			import json, statistics, sys
-			for r in json.load(open(sys.argv[1]))["results"]:
+			for r in json.load(open(sys.argv[2]))["results"]:
 			    bad = [c for c in r.get("exit_codes", []) if c != 0]
 			    if bad:
 			        v = f"!failed: exit code {bad[0]} in {len(bad)} of {len(r['times'])} runs"
 			    else:
 			        v = f"{statistics.median(r['times']) * 1e3:.4f}"
-			    print(f"startup\t{r['command']}\t{v}")
+			    print(f"{sys.argv[1]}\t{r['command']}\t{v}")
 		EOF
 	done
 	for name in "${NAMES[@]}"; do
-		present "$name" || record startup "$name" "!${MISSING[$name]}"
+		present "$name" || record "$metric" "$name" "!${MISSING[$name]}"
 	done
+}
+
+metric_startup() {
+	local name
+	if ! command -v hyperfine >/dev/null; then
+		for name in "${NAMES[@]}" "bare /bin/true"; do
+			record startup "$name" "!not run: hyperfine not installed"
+			record startup_pid1 "$name" "!not run: hyperfine not installed"
+		done
+		return
+	fi
+	command -v python3 >/dev/null || die "python3 is needed to read hyperfine's JSON"
+	log "5. start-up: $STARTUP_RUNS runs x $REPS reps per init, on the host and as PID 1 (hyperfine)"
+	startup_series startup ""
+	startup_series startup_pid1 "unshare --pid --fork"
 }
 
 # ---- 6. signal forwarding latency -------------------------------------------------------------
 # sig_once NAME: NAME is an init, or "direct (no init)" for the floor.
 sig_once() {
-	local name=$1 ack c ipid target line upid
+	local name=$1 ack c ipid target line upid verdict med p99 i
 	rm -f "$WORK/ack"
 	mkfifo "$WORK/ack"
 	exec {ack}<>"$WORK/ack"
 	if [[ $name == direct* ]]; then
-		"$OUT/sigchild" "$WORK/ack" </dev/null >/dev/null 2>>"$WORK/init-stderr.log" {ack}>&- &
+		"$OUT/sigchild" "$WORK/ack" </dev/null >/dev/null 2>>"$OUT/init-stderr.log" {ack}>&- &
 		upid=$!
-		STARTED+=("$upid")
+		LIVE[$upid]=1
 		ipid=
 		target=$upid
 	else
@@ -424,7 +458,9 @@ metric_signal() {
 # ---- 7. cgroup bootstrap in a VM --------------------------------------------------------------
 metric_cgroup() {
 	log "7. cgroup bootstrap (VM)"
-	"$BENCH/vm-bootstrap.sh" "$OUT" "$CGINIT_STATIC" "$REPS" >"$WORK/vm.out" 2>"$WORK/vm.log"
+	local static=${PATH_OF[cginit-static]}
+	present cginit-static || static=$CGINIT_STATIC
+	"$BENCH/vm-bootstrap.sh" "$OUT" "$static" "$REPS" >"$WORK/vm.out" 2>"$WORK/vm.log"
 	local rc=$?
 	cp "$WORK/vm.log" "$OUT/vm.log" 2>/dev/null
 	cat "$WORK/vm.out" >>"$OUT/results.tsv"
@@ -448,6 +484,8 @@ table() { python3 "$BENCH/report.py" "$OUT" table "$1"; }
 	echo "$(date -u +%Y-%m-%dT%H:%MZ) on $(uname -r), $(nproc) CPUs; BENCH_REPS=$REPS;" \
 		"each cell is the median (min, max) over the repetitions; ratios are" \
 		"median ÷ median (above 1 = more than the reference)."
+	echo
+	echo "Builds measured: ${BUILDS:-none (cginit not built)}."
 	echo
 	if wants 1; then
 		table size
@@ -500,13 +538,16 @@ table() { python3 "$BENCH/report.py" "$OUT" table "$1"; }
 	fi
 	if wants 5; then
 		table startup
+		table startup_pid1
 		cat <<-EOF
 			Wall time of \`INIT -- /bin/true\` (hyperfine, no shell, ${STARTUP_RUNS} runs
-			per repetition after 20 warm-up runs), so fork+exec of the init, its
-			set-up, spawning and reaping the child, and exit. The init runs on the
-			host here, not as PID 1 (tini then prints a warning, cginit becomes a
-			subreaper; peers' set-up is otherwise the same). It is added to every
-			\`docker run\` and every exec of a short-lived job.
+			per repetition after 20 warm-up runs): exec of the init, its set-up,
+			spawning and reaping the child, and exit. In 5a the init runs on the
+			host, not as PID 1: tini then prints a warning, and cginit becomes a
+			subreaper that, before it exits, looks through /proc for descendants
+			left behind. In 5b it is PID 1 of a new pid namespace, as in a
+			container (\`unshare --pid --fork\` is in every row, bare included).
+			This is added to every \`docker run\` and every short-lived job.
 
 		EOF
 	fi
@@ -526,14 +567,18 @@ table() { python3 "$BENCH/report.py" "$OUT" table "$1"; }
 	if wants 7; then
 		python3 "$BENCH/report.py" "$OUT" bootstrap
 		cat <<-'EOF'
-			In a QEMU guest with a real cgroup2 root: K sleepers sit in a
-			container-like cgroup C, and the shell loop that Docker-in-Docker
-			images use (bench/shell-bootstrap.sh: move every pid to C/init one per
-			write, then enable +cpu +memory +pids) is timed against
-			`cginit --cgroup=require -- true`. QEMU runs without KVM (TCG), so the
-			absolute times are emulated and only the ratio means anything. This is
-			the start-up tax of a container that hosts sandboxes, paid before its
-			first job can get memory or pids limits.
+			In a QEMU guest with a real cgroup2 root, K sleepers sit in a fresh
+			cgroup C and a bootstrap is started inside C: the shell loop
+			(bench/shell-bootstrap.sh: move every pid to C/init, one per write,
+			until C is empty, then enable +cpu +memory +pids), the one-pass
+			`xargs -rn1` form of the docker:dind entrypoint, or
+			`cginit --cgroup=require`. Each then execs a stand-in workload that
+			notes when it started: the cells are the time from fork to that
+			point, checked afterwards (C empty, K pids in C/init, controllers
+			on). "whole run" is cginit until it exited. QEMU runs without KVM
+			(TCG), so the times are emulated: only ratios mean anything. It is
+			the start-up tax of a container that hosts sandboxes, paid before
+			its first job can get memory or pids limits.
 
 		EOF
 	fi

@@ -27,14 +27,14 @@
 # Environment:
 #   CGINIT_CACHE_DIR      where the result goes (default build/cache)
 #   CGINIT_BUILD_DIR      scratch: private apt dirs and the source tree
-#   LIBCAP_MIRROR         Debian mirror (default http://deb.debian.org/debian)
+#   LIBCAP_MIRROR         Debian mirror (default: the system's main archive
+#                         URI from its apt sources, else deb.debian.org)
 #   LIBCAP_SUITE          suite (default: VERSION_CODENAME of /etc/os-release)
 #   MUSL_CC               the musl compiler (default musl-gcc)
 set -eu
 
 cache=${CGINIT_CACHE_DIR:-build/cache}/libcap-musl
 work=${CGINIT_BUILD_DIR:-build}
-mirror=${LIBCAP_MIRROR:-http://deb.debian.org/debian}
 musl_cc=${MUSL_CC:-musl-gcc}
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 
@@ -52,9 +52,27 @@ done
 
 suite=${LIBCAP_SUITE:-}
 if [ -z "$suite" ] && [ -r /etc/os-release ]; then
+	# shellcheck source=/dev/null
 	suite=$(. /etc/os-release && printf '%s' "${VERSION_CODENAME:-}")
 fi
 [ -n "$suite" ] || die "cannot tell the Debian suite: set LIBCAP_SUITE (e.g. bookworm)"
+
+# The mirror this machine already uses for the main archive (read, never
+# written), so that a machine behind its own mirror keeps using it.
+system_mirror() {
+	local_uri=""
+	if [ -r /etc/apt/sources.list.d/debian.sources ]; then
+		local_uri=$(awk 'tolower($1) == "uris:" && $2 ~ /debian\/?$/ { print $2; exit }' \
+			/etc/apt/sources.list.d/debian.sources)
+	fi
+	if [ -z "$local_uri" ] && [ -r /etc/apt/sources.list ]; then
+		local_uri=$(awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\// && $i ~ /debian\/?$/) { print $i; exit } }' \
+			/etc/apt/sources.list)
+	fi
+	printf '%s' "${local_uri%/}"
+}
+mirror=${LIBCAP_MIRROR:-$(system_mirror)}
+mirror=${mirror:-http://deb.debian.org/debian}
 
 # Absolute paths: apt and make both change directory.
 mkdir -p "$work" "$cache"

@@ -37,6 +37,7 @@ struct fakecg {
 	char root[PATH_MAX];   /* the temp dir */
 	char mount[PATH_MAX];  /* root/cgroup: the fake cgroup2 mount */
 	char proc[PATH_MAX];   /* root/proc/self */
+	char procroot[PATH_MAX]; /* root/proc */
 	char sysfs[PATH_MAX];  /* root/sysfs: a "tmpfs" for hybrid tests */
 	char delegate[PATH_MAX];
 	char c_path[PATH_MAX]; /* C */
@@ -214,8 +215,9 @@ static inline int fake_subtree_control(struct fakecg *f, const char *dir, const 
 		return -1;
 	}
 	char *procs = fake_read_text(dir, "cgroup.procs");
-	if (procs && procs[0]) {
-		errno = EBUSY; /* no internal processes */
+	/* No internal processes, except in the root cgroup. */
+	if (procs && procs[0] && strcmp(dir, f->mount) != 0) {
+		errno = EBUSY;
 		return -1;
 	}
 	char avail[512], cur[512];
@@ -303,6 +305,17 @@ static inline uint64_t fake_now_ms(void *ctx)
 	return f->clock_ms;
 }
 
+/* A fake /proc/PID/stat with the given flags field. */
+static inline void fake_set_stat(struct fakecg *f, long pid, const char *comm, unsigned long flags)
+{
+	char dir[PATH_MAX + 32], text[256];
+	snprintf(dir, sizeof(dir), "%s/%ld", f->procroot, pid);
+	mkdir(dir, 0755);
+	snprintf(text, sizeof(text), "%ld (%s) S 2 0 0 0 -1 %lu 0 0 0 0 0 0 0 0 20 0 1 0\n", pid,
+		 comm, flags);
+	fake_write_text(dir, "stat", text);
+}
+
 /* Writes the fake /proc/self/{cgroup,mountinfo}: C is `rel` below a
  * cgroup2 mount whose root is `mount_root`. */
 static inline void fake_set_proc(struct fakecg *f, const char *rel, const char *mount_root)
@@ -328,6 +341,7 @@ static inline void fake_init(struct fakecg *f, const char *rel, const char *cont
 	snprintf(f->mount, sizeof(f->mount), "%s/cgroup", f->root);
 	snprintf(f->sysfs, sizeof(f->sysfs), "%s/sysfs", f->root);
 	snprintf(f->proc, sizeof(f->proc), "%s/proc/self", f->root);
+	snprintf(f->procroot, sizeof(f->procroot), "%s/proc", f->root);
 	snprintf(f->delegate, sizeof(f->delegate), "%s/delegate", f->root);
 	char cmd[PATH_MAX * 4];
 	snprintf(cmd, sizeof(cmd), "mkdir -p '%s' '%s' '%s%s'", f->proc, f->sysfs, f->mount,
@@ -343,7 +357,7 @@ static inline void fake_init(struct fakecg *f, const char *rel, const char *cont
 			"cgroup.procs\ncgroup.threads\ncgroup.subtree_control\nmemory.oom.group\n"
 			"memory.reclaim\n");
 	fake_set_proc(f, rel, "/");
-	f->sys.proc_self = f->proc;
+	f->sys.proc = f->procroot;
 	f->sys.sys_mount = f->mount;
 	f->sys.delegate_list = f->delegate;
 	f->sys.fs_info = fake_fs_info;

@@ -300,6 +300,36 @@ START_TEST(test_evacuate_time_bound)
 }
 END_TEST
 
+START_TEST(test_kthread_stat_parsing)
+{
+	ck_assert(cg_stat_is_kthread("2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0\n"));
+	ck_assert(!cg_stat_is_kthread("1 (sh) S 0 1 1 34816 1 4194560 100 0 0 0 0 0\n"));
+	/* A command that fakes a kernel thread's flags in its name. */
+	ck_assert(!cg_stat_is_kthread("7 (x) S 1 1 1 1 1 2129984) S 1 1 1 0 -1 4194560 0\n"));
+	ck_assert(!cg_stat_is_kthread("garbage"));
+	ck_assert(!cg_stat_is_kthread("3 (k) S 2"));
+}
+END_TEST
+
+START_TEST(test_kernel_threads_stay_in_the_root)
+{
+	/* The real root cgroup as C, as for cginit as a machine's PID 1: the
+	 * kernel threads listed there are neither moved nor waited for. */
+	fake_write_text(fake.c_path, "cgroup.procs", "1\n2\n3\n40\n");
+	fake_set_stat(&fake, 2, "kthreadd", 0x00208040);
+	fake_set_stat(&fake, 3, "rcu_gp", 0x04208060);
+	fake_set_stat(&fake, 40, "sh", 0x00400100);
+	struct cg_layout l;
+	struct cg_err err = {0};
+	struct cg_config cfg = default_config();
+	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(in_c("init", "cgroup.procs"), "1\n40\n");
+	ck_assert_str_eq(in_c("", "cgroup.procs"), "2\n3\n");
+	ck_assert_str_eq(in_c("", "cgroup.subtree_control"), "cpu memory pids\n");
+	cg_layout_close(&l);
+}
+END_TEST
+
 /* ---- controllers ---------------------------------------------------------------- */
 
 START_TEST(test_bootstrap_layout)
@@ -689,6 +719,8 @@ static Suite *cgsetup_suite(void)
 	tcase_add_test(t, test_evacuate_foreign_pid_is_reported);
 	tcase_add_test(t, test_evacuate_is_bounded);
 	tcase_add_test(t, test_evacuate_time_bound);
+	tcase_add_test(t, test_kthread_stat_parsing);
+	tcase_add_test(t, test_kernel_threads_stay_in_the_root);
 	tcase_add_test(t, test_bootstrap_layout);
 	tcase_add_test(t, test_bootstrap_host_namespace_stays_inside_c);
 	tcase_add_test(t, test_enable_ebusy_then_retry);

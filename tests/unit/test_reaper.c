@@ -6,6 +6,8 @@
 
 #include <check.h>
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -64,10 +66,50 @@ START_TEST(test_exec_failures)
 }
 END_TEST
 
+/* Waits until the worker has exec'd `comm`, so that a signal sent next
+ * meets the worker's own dispositions, not the fork-to-exec window (which
+ * valgrind stretches, and where it loses pending signals). */
+static void wait_exec(pid_t pid, const char *comm)
+{
+	char path[64], buf[64];
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	for (int i = 0; i < 1000; i++) {
+		FILE *fp = fopen(path, "r");
+		if (fp) {
+			bool match = fgets(buf, sizeof(buf), fp) && strncmp(buf, comm, strlen(comm)) == 0;
+			fclose(fp);
+			if (match)
+				return;
+		}
+		usleep(10000);
+	}
+	ck_abort_msg("worker %d never exec'd %s", (int)pid, comm);
+}
+
+/* Starts `sh -c script` where the script touches "$READY" once its traps
+ * are set, and waits for that: a signal sent earlier would find the
+ * shell's default dispositions. */
+static pid_t spawn_ready(const char *script)
+{
+	char ready[] = "/tmp/cginit-ready-XXXXXX";
+	int fd = mkstemp(ready);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	unlink(ready);
+	setenv("READY", ready, 1);
+	pid_t w = spawn_sh(script);
+	for (int i = 0; i < 1000 && access(ready, F_OK) < 0; i++)
+		usleep(10000);
+	ck_assert_msg(access(ready, F_OK) == 0, "worker never got ready");
+	unlink(ready);
+	return w;
+}
+
 START_TEST(test_signal_forwarded)
 {
 	/* Queued on us before the loop runs: it must still reach the worker. */
-	pid_t w = spawn_sh("sleep 5");
+	pid_t w = spawn_sh("exec sleep 5");
+	wait_exec(w, "sleep");
 	ck_assert_int_eq(kill(getpid(), SIGTERM), 0);
 	ck_assert_int_eq(exit_code_from_status(reaper_loop(w, &cfg)), 143);
 }
@@ -80,9 +122,9 @@ START_TEST(test_signal_to_group)
 	 * gone (reaped in the loop, or a zombie killed by USR1), where with
 	 * the worker alone signalled it would still be sleeping. */
 	ck_assert_int_eq(reaper_become_subreaper(), 0);
-	pid_t w = spawn_sh("trap 'exit 7' USR1; sleep 30 & wait");
+	pid_t w = spawn_ready("trap 'exit 7' USR1; sleep 30 & : > \"$READY\"; wait");
 	cfg.kill_process_group = true;
-	usleep(200000);
+
 	ck_assert_int_eq(kill(getpid(), SIGUSR1), 0);
 	ck_assert_int_eq(exit_code_from_status(reaper_loop(w, &cfg)), 7);
 	int st = 0;
@@ -107,10 +149,9 @@ static uint64_t fake_now(void)
 
 START_TEST(test_grace_kills_stubborn_worker)
 {
-	pid_t w = spawn_sh("trap '' TERM; while :; do sleep 1; done");
+	pid_t w = spawn_ready("trap '' TERM; : > \"$READY\"; while :; do sleep 1; done");
 	cfg.grace_ms = 100;
 	cfg.now_ms = fake_now;
-	usleep(100000);
 	ck_assert_int_eq(kill(getpid(), SIGTERM), 0);
 	ck_assert_int_eq(exit_code_from_status(reaper_loop(w, &cfg)), 137);
 }
@@ -126,11 +167,10 @@ static int count_kill(void *ctx)
 
 START_TEST(test_grace_uses_sandbox_kill_then_falls_back)
 {
-	pid_t w = spawn_sh("trap '' TERM; while :; do sleep 1; done");
+	pid_t w = spawn_ready("trap '' TERM INT; : > \"$READY\"; while :; do sleep 1; done");
 	cfg.grace_ms = 10;
 	cfg.now_ms = fake_now;
 	cfg.kill_sandbox = count_kill;
-	usleep(100000);
 	kill(getpid(), SIGINT);
 	ck_assert_int_eq(exit_code_from_status(reaper_loop(w, &cfg)), 137);
 	ck_assert_int_eq(kill_calls, 1);

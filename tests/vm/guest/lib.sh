@@ -91,11 +91,25 @@ mkbundle() {
 		/"CAP_NET_BIND_SERVICE"$/ { print $0 ", " caps; next }
 		/"destination": "\/sys\/fs\/cgroup"/ { in_cg = 1 }
 		in_cg && /"ro"/ { if (!ro) sub(/"ro"/, "\"rw\""); in_cg = 0 }
-		/"namespaces": \[/ {
+		# re-emit the namespaces: the ones runc spec wrote (it adds a
+		# cgroup one itself on a cgroup v2 host), with cgroup on or off
+		in_ns && /"type":/ {
+			t = $0
+			sub(/.*"type": *"/, "", t)
+			sub(/".*/, "", t)
+			if (t != "cgroup") types = types " " t
+		}
+		in_ns && /^[ \t]*\],?$/ {
+			if (cgns) types = types " cgroup"
+			n = split(types, ts, " ")
+			for (i = 1; i <= n; i++)
+				printf "\t\t\t{ \"type\": \"%s\" }%s\n", ts[i], (i < n ? "," : "")
+			in_ns = 0
 			print
-			if (cgns) print "\t\t\t{ \"type\": \"cgroup\" },"
 			next
 		}
+		in_ns { next }
+		/"namespaces": \[/ { print; in_ns = 1; types = ""; next }
 		/"linux": \{/ { print; print "\t\t\"cgroupsPath\": \"" cgpath "\","; next }
 		{ print }
 	' "$B/config.json" >"$B/config.json.new" || return 1

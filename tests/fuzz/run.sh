@@ -1,0 +1,43 @@
+#!/bin/sh
+# make fuzz: builds each libFuzzer harness in tests/fuzz/ with ASan and
+# UBSan, and runs it for FUZZ_SECONDS (default 30) from the seed corpus in
+# tests/fuzz/corpus/NAME/. New inputs go to build/fuzz/corpus-NAME, never
+# into the checked-in seeds. A crash leaves its input in build/fuzz/ and
+# fails the run: turn it into a unit test.
+#   tests/fuzz/run.sh SOURCES...
+set -u
+cd "$(dirname "$0")/../.."
+seconds=${FUZZ_SECONDS:-30}
+out=build/fuzz
+mkdir -p "$out"
+cc=${FUZZ_CC:-clang}
+if ! command -v "$cc" >/dev/null; then
+	echo "FAIL: fuzz: $cc not found (apt-get install clang libclang-rt-14-dev)"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+passed=0 failed=0
+for src in tests/fuzz/fuzz_*.c; do
+	name=$(basename "$src" .c)
+	short=${name#fuzz_}
+	bin=$out/$name
+	if ! $cc -g -O1 -std=c11 -D_GNU_SOURCE -I. -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=undefined -o "$bin" "$src" "$@" ${FUZZ_LIBS:-} 2>"$out/$name.build.log"; then
+		echo "FAIL: $name: does not build"; sed 's/^/  | /' "$out/$name.build.log"
+		failed=$((failed + 1))
+		continue
+	fi
+	mkdir -p "$out/corpus-$short"
+	log=$out/$name.log
+	if "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=1024 -close_fd_mask=3 \
+		-artifact_prefix="$out/$name-" "$out/corpus-$short" "tests/fuzz/corpus/$short" >"$log" 2>&1; then
+		runs=$(grep -oE 'Done [0-9]+ runs' "$log" | tail -n 1)
+		echo "PASS: $name (${runs:-no run count}, ${seconds}s)"
+		passed=$((passed + 1))
+	else
+		echo "FAIL: $name: see $log"; tail -n 30 "$log" | sed 's/^/  | /'
+		failed=$((failed + 1))
+	fi
+done
+echo "fuzz: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
