@@ -116,8 +116,12 @@ static void report_controllers(struct check_report *r, int c_fd, const struct cg
 		return;
 	}
 	kv(r, "wanted:", "%s", wanted);
-	char *save = NULL;
-	for (char *t = strtok_r(wanted, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+	/* wanted is "a b c": cut it in place into tokens. */
+	for (char *t = wanted, *next; *t; t = next) {
+		char *space = strchr(t, ' ');
+		next = space ? space + 1 : t + strlen(t);
+		if (space)
+			*space = '\0';
 		if (cg_has_token(avail, t))
 			continue;
 		char msg[128];
@@ -166,7 +170,7 @@ int cg_check(const struct cg_sys *sys, const struct cg_config *cfg, bool clone3,
 	kv(&r, "namespace root:", "%s", p.ns_root ? "yes" : "no (host cgroup namespace?)");
 	int c_fd = open(p.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (c_fd < 0) {
-		char msg[PATH_MAX + 64];
+		char msg[CG_PATH_MAX + 64];
 		cg_fmt(msg, sizeof(msg), "cannot open %s: %s", p.path, strerror(errno));
 		add_reason(&r, msg);
 		goto verdict;

@@ -69,6 +69,19 @@ static int real_write_file(void *ctx, int dirfd, const char *name, const char *b
 	return 0;
 }
 
+static int real_write_fd(void *ctx, int fd, const char *buf, size_t len)
+{
+	(void)ctx;
+	ssize_t n = write(fd, buf, len);
+	if (n < 0)
+		return -1;
+	if ((size_t)n != len) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
 static int real_make_dir(void *ctx, int dirfd, const char *name)
 {
 	(void)ctx;
@@ -89,6 +102,7 @@ void cg_sys_default(struct cg_sys *sys)
 	sys->delegate_list = "/sys/kernel/cgroup/delegate";
 	sys->fs_info = real_fs_info;
 	sys->write_file = real_write_file;
+	sys->write_fd = real_write_fd;
 	sys->make_dir = real_make_dir;
 	sys->now_ms = real_now_ms;
 }
@@ -270,12 +284,37 @@ static bool field(const char *line, int idx, char *out, size_t len)
 			return false;
 		p++;
 	}
-	size_t n = strcspn(p, " \n");
+	size_t n = 0;
+	while (p[n] && p[n] != ' ' && p[n] != '\n')
+		n++;
 	if (n == 0 || n >= len)
 		return false;
 	memcpy(out, p, n);
 	out[n] = '\0';
 	return true;
+}
+
+/* The filesystem type of a mountinfo line: what follows " - ". Paths
+ * cannot hold " - ": the kernel escapes their blanks as \040. */
+static const char *mount_fstype(const char *line, const char *eol)
+{
+	for (const char *p = line; p + 3 <= eol; p++)
+		if (p[0] == ' ' && p[1] == '-' && p[2] == ' ')
+			return p + 3;
+	return NULL;
+}
+
+static const char *end_of_line(const char *line)
+{
+	const char *nl = strchr(line, '\n');
+	return nl ? nl : line + strlen(line);
+}
+
+static bool fstype_is(const char *line, const char *eol, const char *type)
+{
+	const char *t = mount_fstype(line, eol);
+	size_t n = strlen(type);
+	return t && (size_t)(eol - t) > n && strncmp(t, type, n) == 0 && t[n] == ' ';
 }
 
 /* Finds a cgroup2 mount in mountinfo, preferring `preferred`. Fills mount
@@ -285,12 +324,11 @@ bool cg_find_cgroup2_mount(const char *mountinfo, const char *preferred, char *m
 			       size_t mlen, char *root, size_t rlen)
 {
 	bool found = false;
-	for (const char *line = mountinfo; line && *line;) {
-		const char *nl = strchr(line, '\n');
-		const char *sep = strstr(line, " - ");
-		char r[PATH_MAX], m[PATH_MAX];
-		if (sep && (!nl || sep < nl) && strncmp(sep + 3, "cgroup2 ", 8) == 0 &&
-		    field(line, 3, r, sizeof(r)) && field(line, 4, m, sizeof(m))) {
+	for (const char *line = mountinfo; *line;) {
+		const char *eol = end_of_line(line);
+		char r[CG_PATH_MAX], m[CG_PATH_MAX];
+		if (fstype_is(line, eol, "cgroup2") && field(line, 3, r, sizeof(r)) &&
+		    field(line, 4, m, sizeof(m))) {
 			unescape_octal(r);
 			unescape_octal(m);
 			if (!found || strcmp(m, preferred) == 0) {
@@ -299,7 +337,7 @@ bool cg_find_cgroup2_mount(const char *mountinfo, const char *preferred, char *m
 				found = true;
 			}
 		}
-		line = nl ? nl + 1 : NULL;
+		line = *eol ? eol + 1 : eol;
 	}
 	return found;
 }
@@ -322,7 +360,13 @@ bool cg_unified_path(const char *text, char *out, size_t len)
 
 static bool has_v1_mounts(const char *mountinfo)
 {
-	return strstr(mountinfo, " - cgroup ") != NULL;
+	for (const char *line = mountinfo; *line;) {
+		const char *eol = end_of_line(line);
+		if (fstype_is(line, eol, "cgroup"))
+			return true;
+		line = *eol ? eol + 1 : eol;
+	}
+	return false;
 }
 
 /* C = mount point + (our cgroup path with the mount's root cut off). */
@@ -349,7 +393,7 @@ int cg_probe(const struct cg_sys *sys, struct cg_probe *p, struct cg_err *err)
 {
 	int ret = -1;
 	char *mountinfo = NULL, *cgroups = NULL;
-	char mount_root[PATH_MAX];
+	char mount_root[CG_PATH_MAX];
 	memset(p, 0, sizeof(*p));
 	int procfd = open(sys->proc, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (procfd < 0)
@@ -460,8 +504,9 @@ struct evac_round {
 	unsigned moved, vanished, pending, foreign, kernel, listed;
 };
 
-/* One pass over C/cgroup.procs: one pid per write(2), as the kernel wants. */
-static int evacuate_once(const struct cg_sys *sys, int c_fd, int init_fd,
+/* One pass over C/cgroup.procs: one pid per write(2), as the kernel wants,
+ * all through one open init/cgroup.procs. */
+static int evacuate_once(const struct cg_sys *sys, int c_fd, int procs_fd, bool real_root,
 			 struct evac_round *r, struct cg_err *err)
 {
 	memset(r, 0, sizeof(*r));
@@ -481,13 +526,13 @@ static int evacuate_once(const struct cg_sys *sys, int c_fd, int init_fd,
 			r->foreign++;
 			continue;
 		}
-		if (is_kernel_thread(sys, pid)) {
+		if (real_root && is_kernel_thread(sys, pid)) {
 			r->kernel++;
 			continue;
 		}
 		char tok[24];
 		int len = cg_fmt(tok, sizeof(tok), "%ld", pid);
-		if (sys->write_file(sys->ctx, init_fd, "cgroup.procs", tok, (size_t)len) == 0) {
+		if (sys->write_fd(sys->ctx, procs_fd, tok, (size_t)len) == 0) {
 			r->moved++;
 		} else if (errno == ESRCH) {
 			r->vanished++; /* exited since the read */
@@ -505,22 +550,33 @@ static int evacuate_once(const struct cg_sys *sys, int c_fd, int init_fd,
 int cg_evacuate(const struct cg_sys *sys, int c_fd, int init_fd, unsigned *moved,
 		struct cg_err *err)
 {
+	int ret = -1;
 	uint64_t deadline = sys->now_ms(sys->ctx) + CG_EVACUATE_TIMEOUT_MS;
 	struct evac_round r = {0};
+	/* Only the real root cgroup, which has no cgroup.type, holds kernel
+	 * threads; elsewhere the /proc look-up per pid would be waste. */
+	bool real_root = faccessat(c_fd, "cgroup.type", F_OK, 0) < 0 && errno == ENOENT;
+	int procs_fd = openat(init_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+	if (procs_fd < 0)
+		return cg_error(err, errno, "open init/cgroup.procs for writing");
 	/* New processes can join C while we loop (docker exec, a fork in a
 	 * process we have not moved yet), so loop until a read finds C
 	 * empty; bounded, unlike the Docker-in-Docker shell loop. */
 	for (int round = 0; round < CG_EVACUATE_ROUNDS; round++) {
-		if (evacuate_once(sys, c_fd, init_fd, &r, err) < 0)
-			return -1;
+		if (evacuate_once(sys, c_fd, procs_fd, real_root, &r, err) < 0)
+			goto out;
 		*moved += r.moved;
-		if (r.listed == r.kernel)
-			return 0;
-		if (r.foreign + r.kernel == r.listed)
-			return cg_error(err, 0,
-					"C holds %u processes of another pid namespace that cginit "
-					"cannot move: start cginit in the container's pid namespace",
-					r.foreign);
+		if (r.listed == r.kernel) {
+			ret = 0;
+			goto out;
+		}
+		if (r.foreign + r.kernel == r.listed) {
+			cg_error(err, 0,
+				 "C holds %u processes of another pid namespace that cginit "
+				 "cannot move: start cginit in the container's pid namespace",
+				 r.foreign);
+			goto out;
+		}
 		if (sys->now_ms(sys->ctx) > deadline)
 			break;
 		if (r.moved == 0 && r.vanished == 0) {
@@ -529,10 +585,13 @@ int cg_evacuate(const struct cg_sys *sys, int c_fd, int init_fd, unsigned *moved
 			nanosleep(&pause, NULL);
 		}
 	}
-	return cg_error(err, EBUSY,
-			"C still holds processes after %d rounds or %d ms (%u listed in the last "
-			"round): something keeps starting processes in it",
-			CG_EVACUATE_ROUNDS, CG_EVACUATE_TIMEOUT_MS, r.listed);
+	cg_error(err, EBUSY,
+		 "C still holds processes after %d rounds or %d ms (%u listed in the last "
+		 "round): something keeps starting processes in it",
+		 CG_EVACUATE_ROUNDS, CG_EVACUATE_TIMEOUT_MS, r.listed);
+out:
+	close(procs_fd);
+	return ret;
 }
 
 /* ---- controllers --------------------------------------------------------- */
@@ -724,13 +783,18 @@ static int delegate_one(int fd, const char *files, uid_t uid, gid_t gid, const c
 {
 	if (fchown(fd, uid, gid) < 0)
 		return cg_error(err, errno, "chown %s to %d:%d", where, (int)uid, (int)gid);
-	char list[1024];
-	cg_fmt(list, sizeof(list), "%s", files);
-	char *save = NULL;
-	for (char *f = strtok_r(list, "\n", &save); f; f = strtok_r(NULL, "\n", &save)) {
-		if (fchownat(fd, f, uid, gid, 0) < 0 && errno != ENOENT)
-			return cg_error(err, errno, "chown %s/%s to %d:%d", where, f, (int)uid,
-					(int)gid);
+	for (const char *f = files; *f;) {
+		const char *eol = end_of_line(f);
+		char name[64];
+		size_t n = (size_t)(eol - f);
+		if (n > 0 && n < sizeof(name)) {
+			memcpy(name, f, n);
+			name[n] = '\0';
+			if (fchownat(fd, name, uid, gid, 0) < 0 && errno != ENOENT)
+				return cg_error(err, errno, "chown %s/%s to %d:%d", where, name,
+						(int)uid, (int)gid);
+		}
+		f = *eol ? eol + 1 : eol;
 	}
 	return 0;
 }
@@ -738,7 +802,7 @@ static int delegate_one(int fd, const char *files, uid_t uid, gid_t gid, const c
 static int delegate_layout(const struct cg_sys *sys, const struct cg_layout *l,
 			   const struct cg_config *cfg, struct cg_err *err)
 {
-	char files[1024], where[PATH_MAX + 64];
+	char files[1024], where[CG_PATH_MAX + 64];
 	delegate_files(sys, files, sizeof(files));
 	if (delegate_one(l->sandbox_fd, files, cfg->uid, cfg->gid, l->sandbox_path, err) < 0)
 		return -1;
@@ -766,7 +830,7 @@ static int check_domain(int c_fd, const char *where, struct cg_err *err)
 static int build_sandbox(const struct cg_sys *sys, const struct cg_config *cfg,
 			 const char *wanted, struct cg_layout *l, struct cg_err *err)
 {
-	char where[PATH_MAX + 64];
+	char where[CG_PATH_MAX + 64];
 	l->sandbox_fd = make_cgroup(sys, l->c_fd, cfg->names->sandbox, l->c_path, err);
 	if (l->sandbox_fd < 0)
 		return -1;

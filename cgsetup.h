@@ -19,6 +19,11 @@
 #define CGROUP1_MAGIC 0x27e0ebUL
 #define TMPFS_FS_MAGIC 0x01021994UL
 
+/* Cgroup paths, in full. Real ones are a few hundred bytes (Kubernetes'
+ * are the longest); a longer one is refused with ENAMETOOLONG. 4096 would
+ * triple the memory cginit keeps touched for its whole life. */
+#define CG_PATH_MAX 1024
+
 /* Bounds: no loop in the bootstrap runs for ever. */
 #define CG_EVACUATE_ROUNDS 200
 #define CG_EVACUATE_TIMEOUT_MS 3000
@@ -36,6 +41,9 @@ struct cg_sys {
 	int (*fs_info)(void *ctx, const char *path, unsigned long *magic, bool *readonly);
 	/* One write(2) of buf to dirfd/name; -1 with errno on failure. */
 	int (*write_file)(void *ctx, int dirfd, const char *name, const char *buf, size_t len);
+	/* One write(2) to an open file: the evacuation moves every pid through
+	 * one open init/cgroup.procs. */
+	int (*write_fd)(void *ctx, int fd, const char *buf, size_t len);
 	/* mkdirat; EEXIST is reported as such. */
 	int (*make_dir)(void *ctx, int dirfd, const char *name);
 	uint64_t (*now_ms)(void *ctx);
@@ -56,9 +64,9 @@ const char *cg_hierarchy_name(enum cg_hierarchy h);
 
 struct cg_probe {
 	enum cg_hierarchy hier;
-	char mount[PATH_MAX];  /* the cgroup2 mount point */
-	char rel[PATH_MAX];    /* C as /proc/self/cgroup names it: "/" or "/docker/x" */
-	char path[PATH_MAX];   /* C as an absolute path */
+	char mount[CG_PATH_MAX];  /* the cgroup2 mount point */
+	char rel[CG_PATH_MAX];    /* C as /proc/self/cgroup names it: "/" or "/docker/x" */
+	char path[CG_PATH_MAX];   /* C as an absolute path */
 	bool readonly;
 	bool ns_root;          /* C is the root of our cgroup namespace */
 };
@@ -77,9 +85,9 @@ struct cg_config {
 
 struct cg_layout {
 	int c_fd, init_fd, sandbox_fd, worker_fd, jobs_fd; /* -1 when not open */
-	char c_path[PATH_MAX];
-	char sandbox_path[PATH_MAX];
-	char jobs_path[PATH_MAX];
+	char c_path[CG_PATH_MAX];
+	char sandbox_path[CG_PATH_MAX];
+	char jobs_path[CG_PATH_MAX];
 	char controllers[256]; /* enabled in C, space separated */
 	unsigned moved;        /* processes evacuated into init/ */
 };

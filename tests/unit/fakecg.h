@@ -280,6 +280,28 @@ static inline int fake_write_file(void *ctx, int dirfd, const char *name, const 
 	return n < 0 ? -1 : 0;
 }
 
+/* A write to an open file: find its directory and name, then do what
+ * fake_write_file does. */
+static inline int fake_write_fd(void *ctx, int fd, const char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	fake_fd_path(fd, path, sizeof(path));
+	char *slash = strrchr(path, '/');
+	if (!slash) {
+		errno = EBADF;
+		return -1;
+	}
+	*slash = '\0';
+	int dirfd = open(path, O_RDONLY | O_DIRECTORY);
+	if (dirfd < 0)
+		return -1;
+	int r = fake_write_file(ctx, dirfd, slash + 1, buf, len);
+	int saved = errno;
+	close(dirfd);
+	errno = saved;
+	return r;
+}
+
 static inline int fake_make_dir(void *ctx, int dirfd, const char *name)
 {
 	struct fakecg *f = ctx;
@@ -362,6 +384,7 @@ static inline void fake_init(struct fakecg *f, const char *rel, const char *cont
 	f->sys.delegate_list = f->delegate;
 	f->sys.fs_info = fake_fs_info;
 	f->sys.write_file = fake_write_file;
+	f->sys.write_fd = fake_write_fd;
 	f->sys.make_dir = fake_make_dir;
 	f->sys.now_ms = fake_now_ms;
 	f->sys.ctx = f;

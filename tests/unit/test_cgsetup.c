@@ -311,11 +311,28 @@ START_TEST(test_kthread_stat_parsing)
 }
 END_TEST
 
+START_TEST(test_kernel_threads_only_checked_in_the_real_root)
+{
+	/* A container's C is never the real root: a pid whose stat says
+	 * kernel thread (a fake one here) is moved like any other. */
+	fake_set_stat(&fake, 20, "kworker", 0x00208040);
+	int c_fd = open(fake.c_path, O_RDONLY | O_DIRECTORY);
+	fake.sys.make_dir(&fake, c_fd, "init");
+	int init_fd = openat(c_fd, "init", O_RDONLY | O_DIRECTORY);
+	unsigned moved = 0;
+	ck_assert_int_eq(cg_evacuate(&fake.sys, c_fd, init_fd, &moved, NULL), 0);
+	ck_assert_uint_eq(moved, 3);
+}
+END_TEST
+
 START_TEST(test_kernel_threads_stay_in_the_root)
 {
 	/* The real root cgroup as C, as for cginit as a machine's PID 1: the
 	 * kernel threads listed there are neither moved nor waited for. */
 	fake_write_text(fake.c_path, "cgroup.procs", "1\n2\n3\n40\n");
+	char type[PATH_MAX + 16];
+	snprintf(type, sizeof(type), "%s/cgroup.type", fake.c_path);
+	ck_assert_int_eq(unlink(type), 0); /* the real root has none */
 	fake_set_stat(&fake, 2, "kthreadd", 0x00208040);
 	fake_set_stat(&fake, 3, "rcu_gp", 0x04208060);
 	fake_set_stat(&fake, 40, "sh", 0x00400100);
@@ -721,6 +738,7 @@ static Suite *cgsetup_suite(void)
 	tcase_add_test(t, test_evacuate_time_bound);
 	tcase_add_test(t, test_kthread_stat_parsing);
 	tcase_add_test(t, test_kernel_threads_stay_in_the_root);
+	tcase_add_test(t, test_kernel_threads_only_checked_in_the_real_root);
 	tcase_add_test(t, test_bootstrap_layout);
 	tcase_add_test(t, test_bootstrap_host_namespace_stays_inside_c);
 	tcase_add_test(t, test_enable_ebusy_then_retry);
