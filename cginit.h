@@ -137,6 +137,9 @@ void usage(int fd);
  * reaper.c and let tests run the loop without either. */
 struct spawn_hooks {
 	int cgroup_fd;   /* fd of the worker's cgroup dir, or -1 */
+	/* "NAME=value" entries the worker gets on top of cginit's own
+	 * environment, NULL-terminated; may be NULL. */
+	char *const *env;
 	/* Called in the child after fork, before exec; in_cgroup says whether
 	 * clone3 already placed it in cgroup_fd. Returns 0, or -1 having
 	 * printed why. Runs with every signal still blocked. */

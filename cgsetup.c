@@ -274,24 +274,29 @@ static void unescape_octal(char *s)
 	*w = '\0';
 }
 
-/* Copies the idx-th space-separated field of line into out. */
-static bool field(const char *line, int idx, char *out, size_t len)
+/* The idx-th space-separated field of a line, and its length. */
+static const char *field_at(const char *line, const char *eol, int idx, size_t *len)
 {
 	const char *p = line;
 	for (int i = 0; i < idx; i++) {
-		p = strchr(p, ' ');
-		if (!p)
-			return false;
+		while (p < eol && *p != ' ')
+			p++;
+		if (p == eol)
+			return NULL;
 		p++;
 	}
-	size_t n = 0;
-	while (p[n] && p[n] != ' ' && p[n] != '\n')
-		n++;
-	if (n == 0 || n >= len)
-		return false;
-	memcpy(out, p, n);
+	const char *end = p;
+	while (end < eol && *end != ' ')
+		end++;
+	*len = (size_t)(end - p);
+	return *len ? p : NULL;
+}
+
+static void copy_unescaped(char *out, const char *src, size_t n)
+{
+	memcpy(out, src, n);
 	out[n] = '\0';
-	return true;
+	unescape_octal(out);
 }
 
 /* The filesystem type of a mountinfo line: what follows " - ". Paths
@@ -321,21 +326,21 @@ static bool fstype_is(const char *line, const char *eol, const char *type)
  * point and mount root; returns whether one was found. A line reads
  * "id parent maj:min root mountpoint opts [optional...] - fstype src sopts". */
 bool cg_find_cgroup2_mount(const char *mountinfo, const char *preferred, char *mnt,
-			       size_t mlen, char *root, size_t rlen)
+			   size_t mlen, char *root, size_t rlen)
 {
 	bool found = false;
 	for (const char *line = mountinfo; *line;) {
 		const char *eol = end_of_line(line);
-		char r[CG_PATH_MAX], m[CG_PATH_MAX];
-		if (fstype_is(line, eol, "cgroup2") && field(line, 3, r, sizeof(r)) &&
-		    field(line, 4, m, sizeof(m))) {
-			unescape_octal(r);
-			unescape_octal(m);
-			if (!found || strcmp(m, preferred) == 0) {
-				cg_fmt(mnt, mlen, "%s", m);
-				cg_fmt(root, rlen, "%s", r);
-				found = true;
-			}
+		size_t rn = 0, mn = 0;
+		const char *r = field_at(line, eol, 3, &rn), *m = field_at(line, eol, 4, &mn);
+		bool preferred_one = m && mn == strlen(preferred) && memcmp(m, preferred, mn) == 0;
+		if (fstype_is(line, eol, "cgroup2") && r && m && rn < rlen && mn < mlen &&
+		    (!found || preferred_one)) {
+			copy_unescaped(root, r, rn);
+			copy_unescaped(mnt, m, mn);
+			found = true;
+			if (preferred_one)
+				break;
 		}
 		line = *eol ? eol + 1 : eol;
 	}
@@ -606,7 +611,7 @@ static int missing_controller(const char *tok, const char *where, bool required,
 	return cg_error(err, 0,
 			"controller %s not delegated by the parent cgroup: %s lacks it in "
 			"cgroup.controllers; enable it in the parent's cgroup.subtree_control "
-			"(on the host, or in the runtime's config)",
+			"(host or runtime config)",
 			tok, where);
 }
 

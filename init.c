@@ -17,9 +17,14 @@
 #define SYS_clone3 435
 #endif
 
+#define WORKER_ENV_MAX 4
+
 struct run {
 	struct options opt;
 	struct priv_plan priv;
+	/* What the worker gets on top of cginit's environment. */
+	char *env[WORKER_ENV_MAX + 1];
+	size_t n_env;
 	struct cg_sys sys;
 	struct cg_layout layout;
 	bool have_layout;
@@ -84,11 +89,24 @@ static void cgroup_config(const struct options *opt, const struct priv_plan *pri
 	}
 }
 
-static int export_layout(const struct cg_layout *l)
+/* Adds NAME=value to the worker's environment. */
+static int worker_env(struct run *run, const char *name, const char *value)
 {
-	if (setenv("CGINIT_CGROUP", l->c_path, 1) < 0 ||
-	    setenv("CGINIT_SANDBOX", l->jobs_path, 1) < 0)
-		return cg_error(NULL, errno, "setenv CGINIT_CGROUP/CGINIT_SANDBOX");
+	static char storage[WORKER_ENV_MAX][CG_PATH_MAX + 32];
+	if (run->n_env >= WORKER_ENV_MAX)
+		return cg_error(NULL, E2BIG, "worker environment: %s", name);
+	char *slot = storage[run->n_env];
+	if ((size_t)cg_fmt(slot, sizeof(storage[0]), "%s=%s", name, value) >= sizeof(storage[0]))
+		return cg_error(NULL, ENAMETOOLONG, "worker environment: %s", name);
+	run->env[run->n_env++] = slot;
+	return 0;
+}
+
+static int export_layout(struct run *run)
+{
+	if (worker_env(run, "CGINIT_CGROUP", run->layout.c_path) < 0 ||
+	    worker_env(run, "CGINIT_SANDBOX", run->layout.jobs_path) < 0)
+		return -1;
 	return 0;
 }
 
@@ -107,7 +125,7 @@ static int bootstrap_cgroups(struct run *run, bool pid1)
 		cg_log(LOG_INFO, "cgroup layout ready in %s: %u processes moved to %s/, "
 		       "controllers %s", run->layout.c_path, run->layout.moved,
 		       run->opt.names.init, run->layout.controllers);
-		return export_layout(&run->layout);
+		return export_layout(run);
 	}
 	if (run->opt.cgroup_mode == CGROUP_REQUIRE) {
 		cg_err_print(&err, LOG_ERROR);
@@ -141,8 +159,13 @@ static int final_exit_code(const struct options *opt, int status)
 
 static int run_worker(struct run *run, const sigset_t *inherited, bool pid1)
 {
+	/* HOME of the --user, unless the environment has one (as su does). */
+	if (run->priv.change_user && run->priv.home[0] && !getenv("HOME") &&
+	    worker_env(run, "HOME", run->priv.home) < 0)
+		return EXIT_CGINIT_FAILURE;
 	struct spawn_hooks hooks = {
 		.cgroup_fd = run->have_layout ? run->layout.worker_fd : -1,
+		.env = run->env,
 		.before_exec = before_exec,
 		.ctx = run,
 	};

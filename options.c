@@ -19,14 +19,13 @@ static const char usage_text[] =
 	"Usage: cginit [options] [--] command [args...]\n"
 	"\n"
 	"Init (tini-compatible flags):\n"
-	"  -s, --subreaper          become a child subreaper (automatic when not\n"
-	"                           PID 1)\n"
+	"  -s, --subreaper          be a child subreaper (automatic if not PID 1)\n"
 	"  -p, --pdeathsig SIGNAL   send SIGNAL to cginit when its parent dies\n"
 	"  -g, --pgroup             forward signals to the worker's process group\n"
 	"  -e, --remap-exit CODE    report exit code CODE as 0 (repeatable)\n"
 	"  -w, --warn-on-reap       warn each time an orphan is reaped\n"
-	"      --grace SECONDS      after forwarding SIGTERM or SIGINT, kill the\n"
-	"                           worker and its sandbox if still alive then\n"
+	"      --grace SECONDS      kill the worker and its sandbox SECONDS after\n"
+	"                           forwarding SIGTERM or SIGINT\n"
 	"\n"
 	"Cgroup v2:\n"
 	"      --cgroup MODE        auto (default), require or off\n"
@@ -57,7 +56,7 @@ static const char usage_text[] =
 	"Environment: CGINIT_SUBREAPER, CGINIT_VERBOSITY, CGINIT_KILL_PROCESS_GROUP\n"
 	"(or their TINI_ aliases), CGINIT_CGROUP_MODE.\n"
 	"Exit status: the worker's, 128+N if it died of signal N, 125 if cginit\n"
-	"failed, 126 if the command cannot run, 127 if it is not found.\n";
+	"failed, 126 if the command cannot run, 127 if not found.\n";
 
 static const char license_text[] =
 	"cginit is released under the MIT licence.\n"
@@ -103,7 +102,7 @@ void usage(int fd)
 static void short_usage(void)
 {
 	write_all(STDERR_FILENO, "Usage: cginit [options] [--] command [args...]\n"
-				 "Try 'cginit --help' for the options.\n");
+				 "See 'cginit --help'.\n");
 }
 
 /* ---- signal names ------------------------------------------------------ */

@@ -563,8 +563,7 @@ static int change_user(const struct priv_plan *plan)
 		return cg_error(NULL, errno, "setuid %u", (unsigned)plan->uid);
 	if (plan->keep_caps && cap_prctlw(PR_SET_KEEPCAPS, 0, 0, 0, 0, 0) < 0)
 		return cg_error(NULL, errno, "prctl PR_SET_KEEPCAPS");
-	if (!getenv("HOME") && plan->home[0] && setenv("HOME", plan->home, 1) < 0)
-		return cg_error(NULL, errno, "setenv HOME");
+	/* HOME comes with the worker's environment, from init.c. */
 	return 0;
 }
 

@@ -82,20 +82,50 @@ int reaper_set_pdeathsig(int sig)
 
 /* ---- spawning ----------------------------------------------------------- */
 
-/* Socket activation names the process that owns the sockets; when that was
- * cginit, the sockets now belong to the worker. */
-static void rewrite_listen_pid(pid_t parent)
+/* Whether env entry `e` ("NAME=value") sets the same name as `other`. */
+static bool same_name(const char *e, const char *other)
 {
+	const char *eq = strchr(other, '=');
+	size_t n = eq ? (size_t)(eq - other) : strlen(other);
+	return strncmp(e, other, n) == 0 && e[n] == '=';
+}
+
+/* Execs argv with cginit's environment plus `extra` ("NAME=value" each,
+ * replacing a variable of the same name). Built in place on the stack,
+ * not with setenv: the child of a fork should not allocate, and setenv's
+ * machinery weighs 2 KB in the static binary.
+ * Socket activation names the process that owns the sockets in
+ * LISTEN_PID; when that was cginit, the sockets now belong to the worker. */
+static void exec_with_env(char **argv, char *const *extra, pid_t parent)
+{
+	size_t n_env = 0, n_extra = 0;
+	while (environ && environ[n_env])
+		n_env++;
+	while (extra && extra[n_extra])
+		n_extra++;
+	char *envp[n_env + n_extra + 2];
+	char listen_pid[40];
+	size_t k = 0;
+	for (size_t i = 0; i < n_extra; i++)
+		envp[k++] = extra[i];
 	const char *v = getenv("LISTEN_PID");
-	char buf[24];
-	if (!v)
-		return;
-	cg_fmt(buf, sizeof(buf), "%d", (int)parent);
-	if (strcmp(v, buf) != 0)
-		return;
-	cg_fmt(buf, sizeof(buf), "%d", (int)getpid());
-	if (setenv("LISTEN_PID", buf, 1) < 0)
-		cg_error(NULL, errno, "setenv LISTEN_PID");
+	char parent_pid[24];
+	cg_fmt(parent_pid, sizeof(parent_pid), "%d", (int)parent);
+	if (v && strcmp(v, parent_pid) == 0) {
+		cg_fmt(listen_pid, sizeof(listen_pid), "LISTEN_PID=%d", (int)getpid());
+		envp[k++] = listen_pid;
+	}
+	size_t n_over = k;
+	for (size_t i = 0; i < n_env; i++) {
+		bool replaced = false;
+		for (size_t j = 0; j < n_over && !replaced; j++)
+			replaced = same_name(environ[i], envp[j]);
+		if (!replaced)
+			envp[k++] = environ[i];
+	}
+	envp[k] = NULL;
+	environ = envp;
+	execvp(argv[0], argv);
 }
 
 /* Gives the terminal to the worker so that Ctrl-C and job control reach it.
@@ -124,14 +154,13 @@ static __attribute__((noreturn)) void child_exec(char **argv, const sigset_t *in
 		_exit(EXIT_CGINIT_FAILURE);
 	}
 	take_terminal(getpid());
-	rewrite_listen_pid(parent);
 	if (hooks && hooks->before_exec && hooks->before_exec(hooks->ctx, in_cgroup) < 0)
 		_exit(EXIT_CGINIT_FAILURE);
 	if (set_mask(inherited, NULL) < 0) {
 		cg_error(NULL, errno, "rt_sigprocmask in the worker");
 		_exit(EXIT_CGINIT_FAILURE);
 	}
-	execvp(argv[0], argv);
+	exec_with_env(argv, hooks ? hooks->env : NULL, parent);
 	int err = errno;
 	cg_error(NULL, err, "exec %s", argv[0]);
 	_exit(exec_failure_code(err));
