@@ -38,6 +38,7 @@ HELPERS    := $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%,$(wildcard tests/h
 
 .PHONY: all static check check-unit check-integration stress size install clean \
         vm-check bench example check-asan check-asan-unit check-asan-integration \
+        check-privdrop check-asan-privdrop \
         check-valgrind lint fuzz
 
 all: cginit
@@ -63,13 +64,18 @@ $(BUILD)/helpers/%: tests/helpers/%.c Makefile
 
 # Every suite, then one closing "N passed, N failed" line for all of them.
 check: cginit cginit-static $(UNIT_TESTS) $(HELPERS)
-	@tests/check.sh check-unit check-integration vm-check check-asan check-valgrind lint fuzz
+	@tests/check.sh check-unit check-integration check-privdrop vm-check check-asan \
+	  check-valgrind lint fuzz
 
 check-unit: $(UNIT_TESTS)
 	@tests/run-unit.sh $(UNIT_TESTS)
 
 check-integration: cginit cginit-static $(HELPERS)
 	@tests/integration/run.sh $(CURDIR)/cginit $(CURDIR)/cginit-static
+
+# --user, --cap-drop, --cap-keep, --no-new-privs: the worker's /proc/self/status.
+check-privdrop: cginit cginit-static
+	@tests/integration/privdrop.sh $(CURDIR)/cginit $(CURDIR)/cginit-static
 
 # ---- hardening: sanitizers, valgrind, static analysis, fuzzing ----------
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
@@ -86,13 +92,16 @@ $(BUILD)/asan/%: tests/unit/%.c tests/unit/fakecg.h $(LIB_SRCS) $(HDRS) Makefile
 # Unit and host integration tests with ASan and UBSan; any report fails.
 check-asan: $(BUILD)/asan/cginit $(ASAN_UNIT) $(HELPERS)
 	@ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	  tests/check.sh check-asan-unit check-asan-integration
+	  tests/check.sh check-asan-unit check-asan-integration check-asan-privdrop
 
 check-asan-unit: $(ASAN_UNIT)
 	@tests/run-unit.sh $(ASAN_UNIT)
 
 check-asan-integration: $(BUILD)/asan/cginit $(HELPERS)
 	@tests/integration/run.sh $(CURDIR)/$(BUILD)/asan/cginit
+
+check-asan-privdrop: $(BUILD)/asan/cginit
+	@tests/integration/privdrop.sh $(CURDIR)/$(BUILD)/asan/cginit
 
 # The unit tests and cginit as PID 1 under valgrind: no error, no leak.
 check-valgrind: cginit $(UNIT_TESTS)

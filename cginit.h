@@ -111,6 +111,7 @@ struct options {
 
 	/* diagnostics and the command */
 	bool check;
+	bool dry_run;  /* parse and resolve everything, run nothing */
 	char **argv; /* the worker's argv, NULL-terminated */
 };
 

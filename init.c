@@ -207,6 +207,10 @@ int main(int argc, char **argv)
 	static const struct priv_files files = {"/etc/passwd", "/etc/group"};
 	if (priv_prepare(&run.opt, &files, &run.priv) < 0)
 		return EXIT_CGINIT_FAILURE;
+	if (run.opt.dry_run) {
+		cg_log(LOG_INFO, "dry run: the options are valid; nothing started");
+		return 0;
+	}
 
 	sigset_t inherited;
 	if (reaper_block_signals(&inherited) < 0)

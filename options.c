@@ -49,12 +49,14 @@ static const char usage_text[] =
 	"Diagnostics:\n"
 	"  -v, --verbose            more messages (repeatable)\n"
 	"      --check              report what the cgroup bootstrap would find\n"
+	"      --dry-run            check the options and the command line, run nothing\n"
 	"  -l, --license            print the licence\n"
 	"  -h, --help               print this help\n"
 	"      --version            print the version\n"
 	"\n"
 	"Environment: CGINIT_SUBREAPER, CGINIT_VERBOSITY, CGINIT_KILL_PROCESS_GROUP\n"
-	"(or their TINI_ aliases), CGINIT_CGROUP_MODE.\n"
+	"(or their TINI_ aliases), CGINIT_CGROUP_MODE, CGINIT_USER, CGINIT_CAP_DROP,\n"
+	"CGINIT_CAP_KEEP, CGINIT_NO_NEW_PRIVS.\n"
 	"Exit status: the worker's, 128+N if it died of signal N, 125 if cginit\n"
 	"failed, 126 if the command cannot run, 127 if not found.\n";
 
@@ -325,6 +327,14 @@ static int apply_env(struct options *opt, getenv_fn env)
 		}
 		opt->verbosity = (int)level;
 	}
+	/* The privilege options, for images that set them with ENV. */
+	if ((v = env("CGINIT_USER")) != NULL && *v)
+		opt->user = v;
+	if ((v = env("CGINIT_CAP_DROP")) != NULL && *v)
+		opt->cap_drop = v;
+	if ((v = env("CGINIT_CAP_KEEP")) != NULL && *v)
+		opt->cap_keep = v;
+	opt->no_new_privs = env_flag(env, "CGINIT_NO_NEW_PRIVS", "CGINIT_NO_NEW_PRIVS");
 	v = env("CGINIT_CGROUP_MODE");
 	if (v) {
 		if (parse_cgroup_mode(v, &opt->cgroup_mode) < 0) {
@@ -356,6 +366,7 @@ enum {
 	OPT_CAP_KEEP,
 	OPT_NO_NEW_PRIVS,
 	OPT_CHECK,
+	OPT_DRY_RUN,
 	OPT_VERSION,
 };
 
@@ -391,6 +402,7 @@ static const struct long_option long_options[] = {
 	{"cap-keep", true, OPT_CAP_KEEP},
 	{"no-new-privs", false, OPT_NO_NEW_PRIVS},
 	{"check", false, OPT_CHECK},
+	{"dry-run", false, OPT_DRY_RUN},
 	{"version", false, OPT_VERSION},
 	{NULL, false, 0},
 };
@@ -516,6 +528,7 @@ static enum parse_result handle_option(struct options *opt, int c, const char *v
 	case OPT_CAP_KEEP: opt->cap_keep = arg; return PARSE_OK;
 	case OPT_NO_NEW_PRIVS: opt->no_new_privs = true; return PARSE_OK;
 	case OPT_CHECK: opt->check = true; return PARSE_OK;
+	case OPT_DRY_RUN: opt->dry_run = true; return PARSE_OK;
 	default: return PARSE_ERROR;
 	}
 }

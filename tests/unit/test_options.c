@@ -192,6 +192,23 @@ START_TEST(test_env_and_aliases)
 }
 END_TEST
 
+START_TEST(test_privilege_env)
+{
+	fake_env[0] = "CGINIT_USER=worker";
+	fake_env[1] = "CGINIT_CAP_KEEP=net_bind_service";
+	fake_env[2] = "CGINIT_NO_NEW_PRIVS=1";
+	ck_assert_int_eq(parse("--dry-run", "w", NULL), PARSE_OK);
+	ck_assert(opt.dry_run);
+	ck_assert_str_eq(opt.user, "worker");
+	ck_assert_str_eq(opt.cap_keep, "net_bind_service");
+	ck_assert_ptr_null(opt.cap_drop);
+	ck_assert(opt.no_new_privs);
+	/* The command line wins. */
+	ck_assert_int_eq(parse("--user", "1000", "w", NULL), PARSE_OK);
+	ck_assert_str_eq(opt.user, "1000");
+}
+END_TEST
+
 START_TEST(test_bad_env)
 {
 	fake_env[0] = "CGINIT_VERBOSITY=loud";
@@ -254,6 +271,7 @@ static Suite *options_suite(void)
 	tcase_add_test(t, test_grace);
 	tcase_add_test(t, test_env_and_aliases);
 	tcase_add_test(t, test_bad_env);
+	tcase_add_test(t, test_privilege_env);
 	tcase_add_test(t, test_signal_names);
 	tcase_add_test(t, test_exit_codes);
 	suite_add_tcase(s, t);
