@@ -171,7 +171,7 @@ int cg_check(const struct cg_sys *sys, const struct cg_config *cfg, bool clone3,
 	int c_fd = open(p.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (c_fd < 0) {
 		char msg[CG_PATH_MAX + 64];
-		cg_fmt(msg, sizeof(msg), "cannot open %s: %s", p.path, strerror(errno));
+		cg_fmt(msg, sizeof(msg), "cannot open %s: %s", p.path, cg_strerror(errno));
 		add_reason(&r, msg);
 		goto verdict;
 	}

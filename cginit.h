@@ -51,6 +51,8 @@ void cg_log(enum log_level level, const char *fmt, ...)
 int cg_error(struct cg_err *err, int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void cg_err_print(const struct cg_err *err, enum log_level level);
+/* strerror() for the errors cginit meets; "errno N" for the others. */
+const char *cg_strerror(int errnum);
 
 /* ---- text.c: formatting and numbers without libc's printf/strtol -------- */
 

@@ -14,6 +14,61 @@
 
 int cg_verbosity = LOG_WARN;
 
+/* The errors cginit can meet, in glibc's words. libc's strerror() carries
+ * the text of every errno there is, 2 KB of the static binary: more than
+ * the whole signal loop. Anything else prints as "errno N". */
+static const struct {
+	unsigned char num;
+	const char *text;
+} error_texts[] = {
+	{EPERM, "Operation not permitted"},
+	{ENOENT, "No such file or directory"},
+	{ESRCH, "No such process"},
+	{EINTR, "Interrupted system call"},
+	{EIO, "Input/output error"},
+	{ENXIO, "No such device or address"},
+	{E2BIG, "Argument list too long"},
+	{ENOEXEC, "Exec format error"},
+	{EBADF, "Bad file descriptor"},
+	{ECHILD, "No child processes"},
+	{EAGAIN, "Resource temporarily unavailable"},
+	{ENOMEM, "Cannot allocate memory"},
+	{EACCES, "Permission denied"},
+	{EFAULT, "Bad address"},
+	{EBUSY, "Device or resource busy"},
+	{EEXIST, "File exists"},
+	{EXDEV, "Invalid cross-device link"},
+	{ENODEV, "No such device"},
+	{ENOTDIR, "Not a directory"},
+	{EISDIR, "Is a directory"},
+	{EINVAL, "Invalid argument"},
+	{ENFILE, "Too many open files in system"},
+	{EMFILE, "Too many open files"},
+	{ENOTTY, "Inappropriate ioctl for device"},
+	{ETXTBSY, "Text file busy"},
+	{ENOSPC, "No space left on device"},
+	{EROFS, "Read-only file system"},
+	{EPIPE, "Broken pipe"},
+	{ERANGE, "Numerical result out of range"},
+	{ENAMETOOLONG, "File name too long"},
+	{ENOSYS, "Function not implemented"},
+	{ELOOP, "Too many levels of symbolic links"},
+	{EOVERFLOW, "Value too large for defined data type"},
+	{EOPNOTSUPP, "Operation not supported"},
+	{ETIMEDOUT, "Connection timed out"},
+	{EDQUOT, "Disk quota exceeded"},
+};
+
+const char *cg_strerror(int errnum)
+{
+	static char unknown[24];
+	for (size_t i = 0; i < sizeof(error_texts) / sizeof(error_texts[0]); i++)
+		if (error_texts[i].num == errnum)
+			return error_texts[i].text;
+	cg_fmt(unknown, sizeof(unknown), "errno %d", errnum);
+	return unknown;
+}
+
 static void write_line(const char *prefix, const char *body, const char *cause)
 {
 	char line[1024];
@@ -51,7 +106,7 @@ int cg_error(struct cg_err *err, int errnum, const char *fmt, ...)
 	va_start(ap, fmt);
 	cg_vfmt(body, sizeof(body), fmt, ap);
 	va_end(ap);
-	const char *cause = errnum ? strerror(errnum) : NULL;
+	const char *cause = errnum ? cg_strerror(errnum) : NULL;
 	if (err) {
 		/* Keep the first cause: it is the one that explains the rest. */
 		if (!err->set) {

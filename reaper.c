@@ -124,8 +124,7 @@ static void exec_with_env(char **argv, char *const *extra, pid_t parent)
 			envp[k++] = environ[i];
 	}
 	envp[k] = NULL;
-	environ = envp;
-	execvp(argv[0], argv);
+	execvpe(argv[0], argv, envp);
 }
 
 /* Gives the terminal to the worker so that Ctrl-C and job control reach it.
@@ -135,7 +134,7 @@ static void take_terminal(pid_t pgrp)
 	if (!isatty(STDIN_FILENO))
 		return;
 	if (tcsetpgrp(STDIN_FILENO, pgrp) < 0 && errno != ENOTTY)
-		cg_log(LOG_DEBUG, "tcsetpgrp(stdin, %d): %s", (int)pgrp, strerror(errno));
+		cg_log(LOG_DEBUG, "tcsetpgrp(stdin, %d): %s", (int)pgrp, cg_strerror(errno));
 }
 
 static int exec_failure_code(int err)
@@ -205,7 +204,7 @@ pid_t reaper_spawn(char **argv, const sigset_t *inherited,
 	if (pid == 0)
 		child_exec(argv, inherited, hooks, parent, in_cgroup);
 	if (setpgid(pid, pid) < 0 && errno != EACCES && errno != ESRCH)
-		cg_log(LOG_DEBUG, "setpgid(%d): %s", (int)pid, strerror(errno));
+		cg_log(LOG_DEBUG, "setpgid(%d): %s", (int)pid, cg_strerror(errno));
 	take_terminal(pid);
 	return pid;
 }

@@ -249,7 +249,7 @@ START_TEST(test_evacuate_other_error_fails)
 	ck_assert_int_eq(open_c_and_init(&c_fd, &init_fd), 0);
 	ck_assert_int_eq(cg_evacuate(&fake.sys, c_fd, init_fd, &moved, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "move pid 20"));
-	ck_assert_ptr_nonnull(strstr(err.msg, strerror(EACCES)));
+	ck_assert_ptr_nonnull(strstr(err.msg, cg_strerror(EACCES)));
 }
 END_TEST
 

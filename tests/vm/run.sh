@@ -10,7 +10,10 @@
 # SCENARIO is a number or a name (default: all):
 #   1 privileged  2 forkbomb  3 memhog  4 readonly  5 nodelegate
 #   6 hostcgns    7 shutdown  8 delegation  9 idempotent  10 pid1
-# Scenarios 1-9 share one boot; 10 (cginit as the guest's PID 1) has its own.
+#   11 dockerfile
+# Scenarios 1-9 and 11 share one boot (idempotent last); 10 (cginit as the
+# guest's PID 1) has its own.  11 runs the ENTRYPOINT of Dockerfile.example,
+# which this script copies out of the Dockerfile into the initramfs.
 #
 # Environment:
 #   CGINIT_CACHE_DIR     cache root (default build/cache, relative to the
@@ -21,7 +24,9 @@
 #   CGINIT_VM_SCENARIO_TIMEOUT  limit of one scenario in the guest (150)
 set -euo pipefail
 
-ALL="privileged forkbomb memhog readonly nodelegate hostcgns shutdown delegation idempotent pid1"
+# by number (1-11), and in the order they run: idempotent last in its boot
+ALL="privileged forkbomb memhog readonly nodelegate hostcgns shutdown delegation idempotent pid1 dockerfile"
+RUN_ORDER="privileged forkbomb memhog readonly nodelegate hostcgns shutdown delegation dockerfile idempotent pid1"
 
 say() { echo "vm-check: $*" >&2; }
 die() {
@@ -62,7 +67,7 @@ if [ $# -eq 0 ]; then
 	read -r -a wanted <<<"$ALL"
 else
 	for a in "$@"; do
-		n=$(name_of "$a") || die "unknown scenario '$a' (one of: $ALL, or 1-10)"
+		n=$(name_of "$a") || die "unknown scenario '$a' (one of: $ALL, or 1-11)"
 		wanted+=("$n")
 	done
 fi
@@ -70,7 +75,7 @@ fi
 # its boot), each scenario once
 boot_a=()
 boot_b=()
-for n in $ALL; do
+for n in $RUN_ORDER; do
 	case " ${wanted[*]} " in *" $n "*) ;; *) continue ;; esac
 	if [ "$n" = pid1 ]; then boot_b=(pid1); else boot_a+=("$n"); fi
 done
@@ -218,6 +223,12 @@ build_initramfs() {
 	copy_with_libs "$(command -v runc)" "$root"
 	cp "$here"/guest/init "$here"/guest/init-pid1 "$root/"
 	cp "$here"/guest/*.sh "$build"/bin/* "$root/t/"
+	# scenario 11 runs Dockerfile.example's ENTRYPOINT word for word, one
+	# word per line; a Dockerfile it cannot read becomes the scenario's FAIL
+	if ! python3 "$repo/tests/examples/argv.py" --lines dockerfile-entrypoint \
+		"$repo/Dockerfile.example" >"$root/t/dockerfile-entrypoint" 2>"$build/entrypoint.err"; then
+		echo "ERROR: $(tr '\n' ' ' <"$build/entrypoint.err")" >"$root/t/dockerfile-entrypoint"
+	fi
 	cp "$vmc"/modules/* "$root/lib/modules/"
 	printf 'root:x:0:0:root:/root:/bin/sh\nworker:x:1000:1000:worker:/tmp:/bin/sh\n' >"$root/etc/passwd"
 	printf 'root:x:0:\nworker:x:1000:\n' >"$root/etc/group"
