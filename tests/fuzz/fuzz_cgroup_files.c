@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* cgroup.procs, cgroup.controllers and cgroup.subtree_control contents.
  * The input is split at the first two NULs: procs, available, enabled. */
-#include "cginit.h"
+#include "fuzz.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *take(const char **p, const char *end)
 {
@@ -20,11 +18,9 @@ static const char *take(const char **p, const char *end)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text = malloc(size + 1);
+	char *text = fuzz_text(data, size);
 	if (!text)
 		return 0;
-	memcpy(text, data, size);
-	text[size] = '\0';
 	const char *p = text, *end = text + size;
 	const char *procs = take(&p, end);
 	const char *available = take(&p, end);

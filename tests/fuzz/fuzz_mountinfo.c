@@ -1,19 +1,15 @@
 // SPDX-License-Identifier: MIT
 /* /proc/self/mountinfo text: octal escapes, missing fields, long lines. */
-#include "cginit.h"
+#include "fuzz.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text = malloc(size + 1);
+	char *text = fuzz_text(data, size);
 	if (!text)
 		return 0;
-	memcpy(text, data, size);
-	text[size] = '\0';
 	char mnt[PATH_MAX], root[PATH_MAX];
 	if (cg_find_cgroup2_mount(text, "/sys/fs/cgroup", mnt, sizeof(mnt), root, sizeof(root)) &&
 	    (strlen(mnt) >= sizeof(mnt) || strlen(root) >= sizeof(root)))

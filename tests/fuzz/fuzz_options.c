@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* The whole command line: the input is split at NULs into argv words.
  * run.sh passes -close_fd_mask=3: --help and the errors print a lot. */
-#include "cginit.h"
+#include "fuzz.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char *no_env(const char *name)
 {
@@ -16,12 +14,10 @@ static char *no_env(const char *name)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text = malloc(size + 1);
 	char *words[66];
+	char *text = fuzz_text(data, size);
 	if (!text)
 		return 0;
-	memcpy(text, data, size);
-	text[size] = '\0';
 	int argc = 0;
 	words[argc++] = (char *)"cginit";
 	for (char *p = text; p < text + size && argc < 65; p += strlen(p) + 1)

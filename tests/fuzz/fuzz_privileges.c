@@ -2,14 +2,12 @@
 /* Capability lists and USER[:GROUP] specs. The input is split at the first
  * NUL: a capability list, then a user spec resolved against small passwd
  * and group files written once at start-up. */
-#include "cginit.h"
+#include "fuzz.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct priv_files files;
 
@@ -41,11 +39,9 @@ static void setup_files(void)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	setup_files();
-	char *text = malloc(size + 1);
+	char *text = fuzz_text(data, size);
 	if (!text)
 		return 0;
-	memcpy(text, data, size);
-	text[size] = '\0';
 	const char *caps = text;
 	const char *user = text + strlen(text);
 	if (user < text + size)

@@ -1,19 +1,15 @@
 // SPDX-License-Identifier: MIT
 /* /proc/self/cgroup text, as the kernel (or a hostile mount) hands it. */
-#include "cginit.h"
+#include "fuzz.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text = malloc(size + 1);
+	char *text = fuzz_text(data, size);
 	if (!text)
 		return 0;
-	memcpy(text, data, size);
-	text[size] = '\0';
 	char out[PATH_MAX];
 	if (cg_unified_path(text, out, sizeof(out)) && strlen(out) >= sizeof(out))
 		abort();

@@ -1,19 +1,15 @@
 // SPDX-License-Identifier: MIT
 /* Signal names, exit codes and durations given on the command line. */
-#include "cginit.h"
+#include "fuzz.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text = malloc(size + 1);
+	char *text = fuzz_text(data, size);
 	if (!text)
 		return 0;
-	memcpy(text, data, size);
-	text[size] = '\0';
 	int sig = parse_signal(text);
 	if (sig != -1 && (sig < 1 || sig > SIGRTMAX))
 		abort();
