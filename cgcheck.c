@@ -156,9 +156,13 @@ int cg_check(const struct cg_sys *sys, const struct cg_config *cfg, bool clone3,
 		goto verdict;
 	}
 	kv(&r, "cgroup version:", "%s", cg_hierarchy_name(p.hier));
+	if (p.hier == CG_HIER_HYBRID)
+		kv(&r, "mount:", "%s (cgroup2 without controllers)", p.mount);
 	if (p.hier != CG_HIER_V2) {
-		add_reason(&r, p.hier == CG_HIER_NONE ? "no cgroup filesystem mounted"
-						      : "cginit needs cgroup v2");
+		add_reason(&r, p.hier == CG_HIER_NONE
+				       ? "no cgroup filesystem mounted: mount cgroup2 on /sys/fs/cgroup"
+				       : "cginit needs cgroup v2: boot the host with "
+					 "systemd.unified_cgroup_hierarchy=1");
 		goto verdict;
 	}
 	kv(&r, "mount:", "%s", p.mount);
