@@ -41,7 +41,7 @@ HELPERS    := $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%,$(wildcard tests/h
 
 .PHONY: all static check check-unit check-integration stress size install clean \
         vm-check bench example check-asan check-asan-unit check-asan-integration \
-        check-privdrop check-asan-privdrop \
+        check-privdrop check-asan-privdrop check-examples \
         check-valgrind lint fuzz
 
 all: cginit
@@ -67,14 +67,18 @@ $(BUILD)/helpers/%: tests/helpers/%.c Makefile
 
 # Every suite, then one closing "N passed, N failed" line for all of them.
 check: cginit cginit-static $(UNIT_TESTS) $(HELPERS)
-	@tests/check.sh check-unit check-integration check-privdrop vm-check check-asan \
-	  check-valgrind lint fuzz
+	@tests/check.sh check-unit check-integration check-privdrop check-examples vm-check \
+	  check-asan check-valgrind lint fuzz
 
 check-unit: $(UNIT_TESTS)
 	@tests/run-unit.sh $(UNIT_TESTS)
 
 check-integration: cginit cginit-static $(HELPERS)
 	@tests/integration/run.sh $(CURDIR)/cginit $(CURDIR)/cginit-static
+
+# examples/, Dockerfile.example, cginit.1 and --help against the binary.
+check-examples: cginit
+	@tests/examples/check.sh $(CURDIR)/cginit
 
 # --user, --cap-drop, --cap-keep, --no-new-privs: the worker's /proc/self/status.
 check-privdrop: cginit cginit-static

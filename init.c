@@ -157,10 +157,19 @@ static int final_exit_code(const struct options *opt, int status)
 	return opt->remap[code & 0xff] ? 0 : code;
 }
 
+/* With --user, HOME becomes the user's home, as with gosu, when it is
+ * unset or still root's: runc and Docker set HOME=/root for uid 0 before
+ * cginit runs, and a worker must not write its dotfiles there. A HOME
+ * set to anything else was chosen on purpose and stays. */
+static bool needs_home(const char *user_home)
+{
+	const char *home = getenv("HOME");
+	return user_home[0] && (!home || strcmp(home, "/root") == 0);
+}
+
 static int run_worker(struct run *run, const sigset_t *inherited, bool pid1)
 {
-	/* HOME of the --user, unless the environment has one (as su does). */
-	if (run->priv.change_user && run->priv.home[0] && !getenv("HOME") &&
+	if (run->priv.change_user && needs_home(run->priv.home) &&
 	    worker_env(run, "HOME", run->priv.home) < 0)
 		return EXIT_CGINIT_FAILURE;
 	struct spawn_hooks hooks = {

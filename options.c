@@ -288,7 +288,7 @@ static bool valid_delegate(const char *v)
 static const char *env_or_alias(getenv_fn env, const char *name, const char *alias)
 {
 	const char *v = env(name);
-	return v ? v : env(alias);
+	return v || !alias ? v : env(alias);
 }
 
 static bool env_flag(getenv_fn env, const char *name, const char *alias)
@@ -334,7 +334,7 @@ static int apply_env(struct options *opt, getenv_fn env)
 		opt->cap_drop = v;
 	if ((v = env("CGINIT_CAP_KEEP")) != NULL && *v)
 		opt->cap_keep = v;
-	opt->no_new_privs = env_flag(env, "CGINIT_NO_NEW_PRIVS", "CGINIT_NO_NEW_PRIVS");
+	opt->no_new_privs = env_flag(env, "CGINIT_NO_NEW_PRIVS", NULL);
 	v = env("CGINIT_CGROUP_MODE");
 	if (v) {
 		if (parse_cgroup_mode(v, &opt->cgroup_mode) < 0) {

@@ -24,7 +24,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$HERE/lib.sh"
 
 PRIV_TESTS=(
-	no_options user_name user_group user_numeric user_numeric_group home_kept
+	no_options user_name user_group user_numeric user_numeric_group home_kept home_of_root_replaced
 	drop_root keep_root keep_and_drop_root drop_all_root
 	user_keep user_keep_drop user_drop user_keep_all
 	no_new_privs user_keep_nnp
@@ -186,6 +186,14 @@ t_home_kept() {
 	run_cg HOME=/custom -- --user alice
 	expect_ran
 	grep -qx 'HOME=/custom' "$T/out" || fail "a set HOME was replaced: $(grep HOME= "$T/out")"
+}
+
+t_home_of_root_replaced() {
+	# runc and Docker hand uid 0 HOME=/root: the user's home replaces it.
+	ARGS_SHOWN="HOME=/root --user alice"
+	run_cg HOME=/root -- --user alice
+	expect_ran
+	grep -qx 'HOME=/home/alice' "$T/out" || fail "HOME=/root was kept: $(grep HOME= "$T/out")"
 }
 
 t_drop_root() {

@@ -12,6 +12,9 @@ expect_eq "$capeff" "0000000000000000" "effective capabilities of the worker"
 expect_eq "$(cat /proc/self/cgroup)" "0::/sandbox/worker" "cgroup of the worker"
 expect_eq "$(cat /proc/1/cgroup)" "0::/init" "cgroup of cginit, PID 1"
 expect_eq "${CGINIT_SANDBOX-unset}" "/sys/fs/cgroup/sandbox/jobs" "CGINIT_SANDBOX"
+home=$(awk -F: '$1 == "worker" { print $6 }' /etc/passwd)
+# runc hands the root process HOME=/root; cginit gives the worker its own.
+expect_eq "${HOME-unset}" "$home" "HOME of the worker"
 echo "worker environment: HOME=${HOME-unset} CGINIT_CGROUP=${CGINIT_CGROUP-unset}"
 if [ ! -d "$CGINIT_SANDBOX" ]; then
 	wbad "\$CGINIT_SANDBOX ($CGINIT_SANDBOX) is not a directory"
