@@ -46,20 +46,22 @@ json_str() {
 	printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"
 }
 
-# mkbundle ID [--ro-cgroup] [--host-cgroupns] [--cgpath PATH] -- ARGS...
+# mkbundle ID [--ro-cgroup] [--host-cgroupns] [--no-clone3] [--cgpath PATH] -- ARGS...
 # Makes the OCI bundle /b/ID from `runc spec`, edited for the test:
 # terminal off, writable rootfs (a copy of /rootfs), ARGS as the process,
 # Docker's default capability set, a cgroup namespace (unless
-# --host-cgroupns), /sys/fs/cgroup mounted rw (unless --ro-cgroup), and
-# linux.cgroupsPath PATH (default /vmtest/ID).
+# --host-cgroupns), /sys/fs/cgroup mounted rw (unless --ro-cgroup),
+# linux.cgroupsPath PATH (default /vmtest/ID), and with --no-clone3 a
+# seccomp filter that fails clone3 with ENOSYS.
 # Sets B to the bundle directory.
 mkbundle() {
-	local id=$1 ro=0 cgns=1 cgpath="/vmtest/$1" args= a
+	local id=$1 ro=0 cgns=1 noclone3=0 cgpath="/vmtest/$1" args= a
 	shift
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--ro-cgroup) ro=1 ;;
 		--host-cgroupns) cgns=0 ;;
+		--no-clone3) noclone3=1 ;;
 		--cgpath) cgpath=$2; shift ;;
 		--) shift; break ;;
 		*) echo "mkbundle: bad option $1" >&2; return 1 ;;
@@ -76,7 +78,7 @@ mkbundle() {
 	mkdir -p "$B/rootfs/t/out"
 	chmod 1777 "$B/rootfs/t/out"
 	runc spec -b "$B" || return 1
-	awk -v args="$args" -v cgns=$cgns -v ro=$ro -v cgpath="$cgpath" '
+	awk -v args="$args" -v cgns=$cgns -v ro=$ro -v cgpath="$cgpath" -v noclone3=$noclone3 '
 		BEGIN {
 			caps = "\"CAP_CHOWN\", \"CAP_DAC_OVERRIDE\", \"CAP_FSETID\", " \
 			       "\"CAP_FOWNER\", \"CAP_MKNOD\", \"CAP_NET_RAW\", " \
@@ -110,7 +112,18 @@ mkbundle() {
 		}
 		in_ns { next }
 		/"namespaces": \[/ { print; in_ns = 1; types = ""; next }
-		/"linux": \{/ { print; print "\t\t\"cgroupsPath\": \"" cgpath "\","; next }
+		/"linux": \{/ {
+			print
+			print "\t\t\"cgroupsPath\": \"" cgpath "\","
+			# clone3 fails with ENOSYS, as under Docker'"'"'s default
+			# seccomp profile: cginit must fall back to fork + a move
+			if (noclone3)
+				print "\t\t\"seccomp\": { \"defaultAction\": \"SCMP_ACT_ALLOW\", " \
+				      "\"architectures\": [ \"SCMP_ARCH_X86_64\" ], \"syscalls\": [ " \
+				      "{ \"names\": [ \"clone3\" ], \"action\": \"SCMP_ACT_ERRNO\", " \
+				      "\"errnoRet\": 38 } ] },"
+			next
+		}
 		{ print }
 	' "$B/config.json" >"$B/config.json.new" || return 1
 	mv "$B/config.json.new" "$B/config.json"
