@@ -48,7 +48,7 @@ all: cginit
 
 include mk/libcap.mk
 
-cginit: $(SRCS) $(HDRS) Makefile
+cginit: $(SRCS) $(HDRS) Makefile mk/libcap.mk
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $(SRCS) $(LDFLAGS) $(CAP_LIBS)
 
 static: cginit-static

