@@ -41,7 +41,8 @@ HELPERS    := $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%,$(wildcard tests/h
 
 .PHONY: all static check check-unit check-integration stress size install clean \
         vm-check bench example check-asan check-asan-unit check-asan-integration \
-        check-privdrop check-asan-privdrop check-examples \
+        check-privdrop check-asan-privdrop check-examples check-robustness \
+        check-asan-robustness \
         check-valgrind lint fuzz
 
 all: cginit
@@ -67,14 +68,19 @@ $(BUILD)/helpers/%: tests/helpers/%.c Makefile
 
 # Every suite, then one closing "N passed, N failed" line for all of them.
 check: cginit cginit-static $(UNIT_TESTS) $(HELPERS)
-	@tests/check.sh check-unit check-integration check-privdrop check-examples vm-check \
-	  check-asan check-valgrind lint fuzz
+	@tests/check.sh check-unit check-integration check-privdrop check-robustness \
+	  check-examples vm-check check-asan check-valgrind lint fuzz
 
 check-unit: $(UNIT_TESTS)
 	@tests/run-unit.sh $(UNIT_TESTS)
 
 check-integration: cginit cginit-static $(HELPERS)
 	@tests/integration/run.sh $(CURDIR)/cginit $(CURDIR)/cginit-static
+
+# Issue 7's hostile conditions: fd and process limits, no /proc, closed or
+# broken stdio, a 1 MB argv, SIGSTOP/SIGCONT and signal storms.
+check-robustness: cginit cginit-static $(HELPERS)
+	@tests/integration/robustness.sh $(CURDIR)/cginit $(CURDIR)/cginit-static
 
 # examples/, Dockerfile.example, cginit.1 and --help against the binary.
 check-examples: cginit
@@ -99,13 +105,17 @@ $(BUILD)/asan/%: tests/unit/%.c tests/unit/fakecg.h $(LIB_SRCS) $(HDRS) Makefile
 # Unit and host integration tests with ASan and UBSan; any report fails.
 check-asan: $(BUILD)/asan/cginit $(ASAN_UNIT) $(HELPERS)
 	@ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	  tests/check.sh check-asan-unit check-asan-integration check-asan-privdrop
+	  tests/check.sh check-asan-unit check-asan-integration check-asan-privdrop \
+	  check-asan-robustness
 
 check-asan-unit: $(ASAN_UNIT)
 	@tests/run-unit.sh $(ASAN_UNIT)
 
 check-asan-integration: $(BUILD)/asan/cginit $(HELPERS)
 	@tests/integration/run.sh $(CURDIR)/$(BUILD)/asan/cginit
+
+check-asan-robustness: $(BUILD)/asan/cginit $(HELPERS)
+	@tests/integration/robustness.sh $(CURDIR)/$(BUILD)/asan/cginit
 
 check-asan-privdrop: $(BUILD)/asan/cginit
 	@tests/integration/privdrop.sh $(CURDIR)/$(BUILD)/asan/cginit

@@ -171,7 +171,7 @@ pid_t reaper_spawn(char **argv, const sigset_t *inherited,
 /* Runs until the worker exits; returns its wait status. */
 int reaper_loop(pid_t worker, const struct reaper_config *cfg);
 /* After the worker: reap what is left; as a subreaper, end descendants. */
-void reaper_finish(const struct reaper_config *cfg);
+void reaper_finish(pid_t worker, const struct reaper_config *cfg);
 /* Maps a wait status to an exit code: the code, or 128+N for signal N. */
 int exit_code_from_status(int status);
 int reaper_become_subreaper(void);

@@ -196,7 +196,7 @@ static int run_worker(struct run *run, const sigset_t *inherited, bool pid1)
 		.proc_root = "/proc",
 	};
 	int status = reaper_loop(worker, &rc);
-	reaper_finish(&rc);
+	reaper_finish(worker, &rc);
 	return final_exit_code(&run->opt, status);
 }
 

@@ -265,10 +265,9 @@ static void forward_signal(pid_t worker, int sig, bool group)
 }
 
 /* Waits for the next signal, at most until deadline_ms when that is set.
- * Returns the signal, 0 on timeout, -1 on error. */
-static int wait_signal(uint64_t deadline_ms, uint64_t (*now)(void))
+ * Returns the signal (its details in *si), 0 on timeout, -1 on error. */
+static int wait_signal(uint64_t deadline_ms, uint64_t (*now)(void), siginfo_t *si)
 {
-	siginfo_t si;
 	for (;;) {
 		struct timespec ts, *timeout = NULL;
 		if (deadline_ms != 0) {
@@ -279,7 +278,7 @@ static int wait_signal(uint64_t deadline_ms, uint64_t (*now)(void))
 			timeout = &ts;
 		}
 		/* No timeout unless a grace runs: idle costs no wakeup. */
-		long sig = syscall(SYS_rt_sigtimedwait, &all_signals, &si, timeout,
+		long sig = syscall(SYS_rt_sigtimedwait, &all_signals, si, timeout,
 				   KERNEL_SIGSET_SIZE);
 		if (sig > 0)
 			return (int)sig;
@@ -288,6 +287,14 @@ static int wait_signal(uint64_t deadline_ms, uint64_t (*now)(void))
 		if (errno != EINTR)
 			return cg_error(NULL, errno, "rt_sigtimedwait");
 	}
+}
+
+/* A write of ours to a stderr whose reader is gone raises SIGPIPE on
+ * cginit itself (SI_USER, from our own pid); with every signal blocked it
+ * would wait in the queue and be forwarded, killing a healthy worker. */
+static bool is_own_sigpipe(int sig, const siginfo_t *si)
+{
+	return sig == SIGPIPE && si->si_code == SI_USER && si->si_pid == getpid();
 }
 
 static void kill_after_grace(pid_t worker, const struct reaper_config *cfg)
@@ -318,7 +325,8 @@ int reaper_loop(pid_t worker, const struct reaper_config *cfg)
 			status = EXIT_CGINIT_FAILURE << 8;
 			break;
 		}
-		int sig = wait_signal(deadline, now);
+		siginfo_t si;
+		int sig = wait_signal(deadline, now, &si);
 		if (sig < 0) {
 			/* Not expected; a short pause keeps a broken loop from
 			 * spinning PID 1 at 100% CPU. */
@@ -332,7 +340,7 @@ int reaper_loop(pid_t worker, const struct reaper_config *cfg)
 			grace_spent = true;
 			continue;
 		}
-		if (sig == SIGCHLD)
+		if (sig == SIGCHLD || is_own_sigpipe(sig, &si))
 			continue;
 		forward_signal(worker, sig, cfg->kill_process_group);
 		if ((sig == SIGTERM || sig == SIGINT) && cfg->grace_ms >= 0 &&
@@ -371,15 +379,22 @@ static pid_t read_ppid(int procfd, const char *pid)
 	return (pid_t)ppid;
 }
 
-/* Lists the processes below `self` in the process tree. */
-static size_t find_descendants(const char *proc_root, pid_t self, pid_t *out, size_t max)
+/* Lists the processes below `self` in the process tree; -1 when /proc
+ * cannot tell (not mounted: an empty directory lists nothing). */
+static long find_descendants(const char *proc_root, pid_t self, pid_t *out, size_t max)
 {
 	static pid_t pids[PROC_SCAN_MAX], ppids[PROC_SCAN_MAX];
 	size_t n = 0, found = 0;
 	DIR *dir = opendir(proc_root);
 	if (!dir) {
 		cg_error(NULL, errno, "opendir %s: cannot look for descendants", proc_root);
-		return 0;
+		return -1;
+	}
+	if (faccessat(dirfd(dir), "self", F_OK, 0) < 0) {
+		cg_log(LOG_WARN, "%s is not mounted: cginit cannot find the worker's "
+		       "descendants, only its process group", proc_root);
+		closedir(dir);
+		return -1;
 	}
 	struct dirent *de;
 	while ((de = readdir(dir)) != NULL && n < PROC_SCAN_MAX) {
@@ -410,14 +425,21 @@ static size_t find_descendants(const char *proc_root, pid_t self, pid_t *out, si
 			}
 		}
 	}
-	return found;
+	return (long)found;
 }
 
-static size_t signal_descendants(const char *proc_root, int sig)
+/* Signals every descendant; without /proc, the worker's process group,
+ * which is all that can still be named. Returns how many, or -1 for the
+ * group. */
+static long signal_descendants(const char *proc_root, pid_t worker, int sig)
 {
 	static pid_t victims[DESCENDANT_MAX];
-	size_t n = find_descendants(proc_root, getpid(), victims, DESCENDANT_MAX);
-	for (size_t i = 0; i < n; i++)
+	long n = find_descendants(proc_root, getpid(), victims, DESCENDANT_MAX);
+	if (n < 0) {
+		kill(-worker, sig);
+		return -1;
+	}
+	for (long i = 0; i < n; i++)
 		if (kill(victims[i], sig) < 0 && errno != ESRCH)
 			cg_error(NULL, errno, "kill(%d, %d)", (int)victims[i], sig);
 	return n;
@@ -436,12 +458,13 @@ static bool reap_until(uint64_t deadline, const struct reaper_config *cfg)
 			return true;
 		if (now() >= deadline)
 			return false;
-		if (wait_signal(deadline, now) < 0)
+		siginfo_t si;
+		if (wait_signal(deadline, now, &si) < 0)
 			return false;
 	}
 }
 
-void reaper_finish(const struct reaper_config *cfg)
+void reaper_finish(pid_t worker, const struct reaper_config *cfg)
 {
 	unsigned long reaped = 0;
 	int unused;
@@ -459,16 +482,15 @@ void reaper_finish(const struct reaper_config *cfg)
 	if (!cfg->subreaper_mode)
 		return;
 	uint64_t (*now)(void) = cfg->now_ms ? cfg->now_ms : monotonic_ms;
-	if (signal_descendants(cfg->proc_root, SIGTERM) == 0)
-		return;
+	signal_descendants(cfg->proc_root, worker, SIGTERM);
 	if (reap_until(now() + DESCENDANT_GRACE_MS, cfg))
 		return;
 	cg_log(LOG_WARN, "descendants still alive after %d ms: sending SIGKILL",
 	       DESCENDANT_GRACE_MS);
 	for (int round = 0; round < 10; round++) {
-		if (signal_descendants(cfg->proc_root, SIGKILL) == 0)
-			break;
+		signal_descendants(cfg->proc_root, worker, SIGKILL);
 		if (reap_until(now() + 200, cfg))
-			break;
+			return;
 	}
+	cg_log(LOG_WARN, "some descendants outlive cginit: they could not be found or killed");
 }

@@ -264,7 +264,7 @@ t_no_proc() {
 		"$CG" -- sh -c "$1" worker "$2"
 		rc=$?
 		d=$(cat "$T/desc" 2>/dev/null)
-		if [ -n "$d" ] && kill -0 "$d" 2>/dev/null; then
+		if [ -n "$d" ] && ! wait_for 5 eval "! kill -0 $d 2>/dev/null"; then
 			echo "$d" >"$T/outlived"
 			kill -KILL "$d"
 		fi
@@ -390,15 +390,20 @@ t_stderr_broken_pipe() {
 		if [ "$2" = pid1 ]; then exec "$CG" -- sh -c "$1" worker "$2"; fi
 		"$CG" -w -- sh -c "$1" worker "$2"
 		exit $?'
-	local v rc
+	local v rc why=""
 	for v in pid1 child; do
 		rm -f "$T/fifo" "$T/sigs"
 		rc=0
 		in_ns "$ns" "$w" "$v" >"$T/out.$v" 2>"$T/err.$v" || rc=$?
-		[ ! -e "$T/sigs" ] ||
-			fail "$v: the worker got SIGPIPE, cginit's own from writing to its broken stderr (exit $rc)"
-		[ "$rc" = 35 ] || fail "$v: exit $rc ($(explain "$rc")), not the worker's 35"
+		if [ -e "$T/sigs" ]; then
+			why="$why $v: the worker got a SIGPIPE, cginit's own (from writing to its broken stderr), and exit $rc;"
+		elif [ "$rc" = $((128 + $(signum PIPE))) ]; then
+			why="$why $v: exit $rc, the worker killed by a SIGPIPE, cginit's own (from writing to its broken stderr);"
+		elif [ "$rc" != 35 ]; then
+			why="$why $v: exit $rc ($(explain "$rc")), not the worker's 35;"
+		fi
 	done
+	[ -z "$why" ] || fail "${why# }"
 }
 
 # ---- 5. a big argv -------------------------------------------------------------------

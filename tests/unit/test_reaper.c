@@ -185,7 +185,7 @@ START_TEST(test_reaps_orphans_and_subreaper_cleanup)
 	pid_t w = spawn_sh("(trap '' TERM; sleep 30) & exit 0");
 	ck_assert_int_eq(exit_code_from_status(reaper_loop(w, &cfg)), 0);
 	cfg.subreaper_mode = true;
-	reaper_finish(&cfg);
+	reaper_finish(w, &cfg);
 	errno = 0;
 	ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);
 	ck_assert_int_eq(errno, ECHILD);
