@@ -348,19 +348,21 @@ bool cg_find_cgroup2_mount(const char *mountinfo, const char *preferred, char *m
 }
 
 /* The "0::/path" line of /proc/self/cgroup. */
-bool cg_unified_path(const char *text, char *out, size_t len)
+int cg_unified_path(const char *text, char *out, size_t len)
 {
-	for (const char *line = text; line && *line;) {
-		const char *nl = strchr(line, '\n');
-		size_t n = nl ? (size_t)(nl - line) : strlen(line);
-		if (n > 3 && strncmp(line, "0::", 3) == 0 && n - 3 < len) {
+	for (const char *line = text; *line;) {
+		const char *eol = end_of_line(line);
+		size_t n = (size_t)(eol - line);
+		if (n > 3 && strncmp(line, "0::", 3) == 0) {
+			if (n - 3 >= len)
+				return -1;
 			memcpy(out, line + 3, n - 3);
 			out[n - 3] = '\0';
-			return true;
+			return 1;
 		}
-		line = nl ? nl + 1 : NULL;
+		line = *eol ? eol + 1 : eol;
 	}
-	return false;
+	return 0;
 }
 
 static bool has_v1_mounts(const char *mountinfo)
@@ -415,7 +417,12 @@ int cg_probe(const struct cg_sys *sys, struct cg_probe *p, struct cg_err *err)
 	}
 	bool v2 = cg_find_cgroup2_mount(mountinfo, sys->sys_mount, p->mount, sizeof(p->mount),
 				     mount_root, sizeof(mount_root));
-	if (!v2 || !cg_unified_path(cgroups, p->rel, sizeof(p->rel))) {
+	int unified = cg_unified_path(cgroups, p->rel, sizeof(p->rel));
+	if (unified < 0) {
+		cg_error(err, ENAMETOOLONG, "cginit's cgroup path in %s/self/cgroup", sys->proc);
+		goto out;
+	}
+	if (!v2 || unified == 0) {
 		p->hier = has_v1_mounts(mountinfo) ? CG_HIER_V1 : CG_HIER_NONE;
 		ret = 0;
 		goto out;

@@ -116,8 +116,9 @@ bool cg_has_token(const char *list, const char *token);
 bool cg_next_pid(const char **cursor, long *pid);
 /* Whether a /proc/PID/stat text is that of a kernel thread. */
 bool cg_stat_is_kthread(const char *stat);
-/* The path of the "0::" line of /proc/self/cgroup. */
-bool cg_unified_path(const char *text, char *out, size_t len);
+/* The path of the "0::" line of /proc/self/cgroup: 1 found, 0 none, -1
+ * longer than len. */
+int cg_unified_path(const char *text, char *out, size_t len);
 /* A cgroup2 mount in mountinfo text, preferring the one at `preferred`. */
 bool cg_find_cgroup2_mount(const char *mountinfo, const char *preferred, char *mnt,
 			   size_t mlen, char *root, size_t rlen);

@@ -11,7 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!text)
 		return 0;
 	char out[PATH_MAX];
-	if (cg_unified_path(text, out, sizeof(out)) && strlen(out) >= sizeof(out))
+	if (cg_unified_path(text, out, sizeof(out)) > 0 && strlen(out) >= sizeof(out))
 		abort();
 	free(text);
 	return 0;

@@ -114,6 +114,26 @@ START_TEST(test_probe_outside_mount_root)
 }
 END_TEST
 
+START_TEST(test_probe_path_too_long)
+{
+	char text[CG_PATH_MAX + 16];
+	memset(text, 'a', sizeof(text));
+	memcpy(text, "0::/", 4);
+	text[sizeof(text) - 2] = '\n';
+	text[sizeof(text) - 1] = '\0';
+	fake_write_text(fake.proc, "cgroup", text);
+	struct cg_probe p;
+	struct cg_err err = {0};
+	ck_assert_int_eq(cg_probe(&fake.sys, &p, &err), -1);
+	ck_assert_int_eq(err.errnum, ENAMETOOLONG);
+	char out[8];
+	ck_assert_int_eq(cg_unified_path("1:cpu:/\n0::/a/b\n", out, sizeof(out)), 1);
+	ck_assert_str_eq(out, "/a/b");
+	ck_assert_int_eq(cg_unified_path("1:cpu:/\n", out, sizeof(out)), 0);
+	ck_assert_int_eq(cg_unified_path("0::/abcdefgh", out, sizeof(out)), -1);
+}
+END_TEST
+
 START_TEST(test_probe_v1)
 {
 	fake_write_text(fake.proc, "cgroup", "4:memory:/\n1:cpu:/\n");
@@ -726,6 +746,7 @@ static Suite *cgsetup_suite(void)
 	tcase_add_test(t, test_probe_mount_root_is_cut);
 	tcase_add_test(t, test_probe_outside_mount_root);
 	tcase_add_test(t, test_probe_v1);
+	tcase_add_test(t, test_probe_path_too_long);
 	tcase_add_test(t, test_probe_hybrid);
 	tcase_add_test(t, test_readonly_refused_with_fix);
 	tcase_add_test(t, test_evacuate_all);
