@@ -842,7 +842,6 @@ static int check_domain(int c_fd, const char *where, struct cg_err *err)
 static int build_sandbox(const struct cg_sys *sys, const struct cg_config *cfg,
 			 const char *wanted, struct cg_layout *l, struct cg_err *err)
 {
-	char where[CG_PATH_MAX + 64];
 	l->sandbox_fd = make_cgroup(sys, l->c_fd, cfg->names->sandbox, l->c_path, err);
 	if (l->sandbox_fd < 0)
 		return -1;
@@ -857,8 +856,7 @@ static int build_sandbox(const struct cg_sys *sys, const struct cg_config *cfg,
 		return -1;
 	if (cg_enable_controllers(sys, l->jobs_fd, l->jobs_path, wanted, -1, NULL, 0, err) < 0)
 		return -1;
-	cg_fmt(where, sizeof(where), "%s", l->jobs_path);
-	if (apply_limits(sys, l->jobs_fd, cfg->limits, where, err) < 0)
+	if (apply_limits(sys, l->jobs_fd, cfg->limits, l->jobs_path, err) < 0)
 		return -1;
 	return cfg->delegate ? delegate_layout(sys, l, cfg, err) : 0;
 }
