@@ -52,13 +52,8 @@ static void add_reason(struct check_report *r, const char *text)
 
 static void read_trimmed(int dirfd, const char *name, char *buf, size_t len)
 {
-	buf[0] = '\0';
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	ssize_t n = read(fd, buf, len - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
+	if (cg_read_small(dirfd, name, buf, len) < 0)
+		buf[0] = '\0';
 	for (char *p = buf; *p; p++)
 		if (*p == '\n')
 			*p = p[1] ? ' ' : (char)'\0';

@@ -66,6 +66,16 @@ int cg_vfmt(char *buf, size_t cap, const char *fmt, va_list ap)
 /* A decimal long, optionally negative; *end past the digits. -1 on no
  * digits or overflow. */
 int cg_parse_long(const char *text, const char **end, long *value);
+/* Reads dirfd/name (a path, with AT_FDCWD) whole into buf, NUL-terminated,
+ * up to cap - 1 bytes; the length, or -1 with errno. */
+ssize_t cg_read_small(int dirfd, const char *name, char *buf, size_t cap);
+/* Reads dirfd/name whole into a malloc'd, NUL-terminated buffer that can
+ * grow to max bytes; NULL with errno (EFBIG past max). */
+char *cg_read_all(int dirfd, const char *name, size_t max);
+/* Field `field` of a /proc/PID/stat text, counted after the command name
+ * (1 is the state, 2 the parent pid, 7 the flags), as a number; -1 when
+ * it is not one. */
+int cg_stat_field(const char *stat, int field, long *value);
 
 /* ---- options.c ---------------------------------------------------------- */
 
@@ -102,7 +112,9 @@ struct options {
 	bool cgroup_mode_explicit; /* given on the command line or env */
 	const char *controllers;   /* extra controllers, comma or space list */
 	struct cg_limits limits;
-	const char *delegate_to;   /* UID[:GID] */
+	bool delegate;             /* --delegate-to UID[:GID] given */
+	uid_t delegate_uid;
+	gid_t delegate_gid;
 	struct cg_names names;
 
 	/* privileges (privdrop.c) */
@@ -175,6 +187,8 @@ void reaper_finish(pid_t worker, const struct reaper_config *cfg);
 /* Maps a wait status to an exit code: the code, or 128+N for signal N. */
 int exit_code_from_status(int status);
 int reaper_become_subreaper(void);
+/* Whether clone3 can place the worker (for --check); spawns nothing. */
+bool reaper_clone3_available(void);
 int reaper_set_pdeathsig(int sig);
 uint64_t monotonic_ms(void);
 

@@ -32,6 +32,8 @@
 #include <unistd.h>
 
 #define REQUIRED_CONTROLLERS "cpu memory pids"
+/* cgroup.procs at pid_max (4194304) is about 32 MiB: room for it. */
+#define CG_READ_MAX ((size_t)64 << 20)
 
 /* ---- the real world ----------------------------------------------------- */
 
@@ -47,28 +49,6 @@ static int real_fs_info(void *ctx, const char *path, unsigned long *magic, bool 
 	return 0;
 }
 
-static int real_write_file(void *ctx, int dirfd, const char *name, const char *buf,
-			   size_t len)
-{
-	(void)ctx;
-	int fd = openat(dirfd, name, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	/* cgroupfs takes one value per write(2); never split it. */
-	ssize_t n = write(fd, buf, len);
-	int saved = errno;
-	close(fd);
-	if (n < 0) {
-		errno = saved;
-		return -1;
-	}
-	if ((size_t)n != len) {
-		errno = EIO;
-		return -1;
-	}
-	return 0;
-}
-
 static int real_write_fd(void *ctx, int fd, const char *buf, size_t len)
 {
 	(void)ctx;
@@ -80,6 +60,20 @@ static int real_write_fd(void *ctx, int fd, const char *buf, size_t len)
 		return -1;
 	}
 	return 0;
+}
+
+static int real_write_file(void *ctx, int dirfd, const char *name, const char *buf,
+			   size_t len)
+{
+	int fd = openat(dirfd, name, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	/* cgroupfs takes one value per write(2); never split it. */
+	int ret = real_write_fd(ctx, fd, buf, len);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return ret;
 }
 
 static int real_make_dir(void *ctx, int dirfd, const char *name)
@@ -108,74 +102,6 @@ void cg_sys_default(struct cg_sys *sys)
 }
 
 /* ---- small file helpers -------------------------------------------------- */
-
-/* Reads a whole small file into buf, NUL-terminated; -1 with errno. */
-static ssize_t read_small(int dirfd, const char *name, char *buf, size_t cap)
-{
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	size_t len = 0;
-	while (len + 1 < cap) {
-		ssize_t n = read(fd, buf + len, cap - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int saved = errno;
-			close(fd);
-			errno = saved;
-			return -1;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	return (ssize_t)len;
-}
-
-/* Reads a file of any size (cgroup.procs can hold thousands of pids). */
-static char *read_all(int dirfd, const char *name)
-{
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	size_t cap = 4096, len = 0;
-	char *buf = malloc(cap);
-	while (buf) {
-		if (len + 1 >= cap) {
-			char *bigger = realloc(buf, cap * 2);
-			if (!bigger) {
-				free(buf);
-				buf = NULL;
-				errno = ENOMEM;
-				break;
-			}
-			buf = bigger;
-			cap *= 2;
-		}
-		ssize_t n = read(fd, buf + len, cap - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int saved = errno;
-			free(buf);
-			buf = NULL;
-			errno = saved;
-			break;
-		}
-		if (n == 0) {
-			buf[len] = '\0';
-			break;
-		}
-		len += (size_t)n;
-	}
-	int saved = errno;
-	close(fd);
-	errno = saved;
-	return buf;
-}
 
 static void chomp(char *s)
 {
@@ -405,12 +331,12 @@ int cg_probe(const struct cg_sys *sys, struct cg_probe *p, struct cg_err *err)
 	int procfd = open(sys->proc, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (procfd < 0)
 		return cg_error(err, errno, "open %s: is /proc mounted?", sys->proc);
-	mountinfo = read_all(procfd, "self/mountinfo");
+	mountinfo = cg_read_all(procfd, "self/mountinfo", CG_READ_MAX);
 	if (!mountinfo) {
 		cg_error(err, errno, "read %s/self/mountinfo: is /proc mounted?", sys->proc);
 		goto out;
 	}
-	cgroups = read_all(procfd, "self/cgroup");
+	cgroups = cg_read_all(procfd, "self/cgroup", CG_READ_MAX);
 	if (!cgroups) {
 		cg_error(err, errno, "read %s/self/cgroup", sys->proc);
 		goto out;
@@ -477,19 +403,8 @@ bool cg_next_pid(const char **cursor, long *pid)
 
 bool cg_stat_is_kthread(const char *stat)
 {
-	/* "pid (comm) state ppid pgrp session tty_nr tpgid flags ...": the
-	 * command may hold spaces and parentheses, so count after the last
-	 * ')'; flags is the 7th field after it. */
-	const char *p = strrchr(stat, ')');
-	if (!p)
-		return false;
-	for (int field = 0; field < 7; field++) {
-		p = strchr(p + 1, ' ');
-		if (!p)
-			return false;
-	}
 	long flags;
-	return cg_parse_long(p + 1, NULL, &flags) == 0 &&
+	return cg_stat_field(stat, 7, &flags) == 0 &&
 	       ((unsigned long)flags & PF_KTHREAD_FLAG) != 0;
 }
 
@@ -501,15 +416,7 @@ static bool is_kernel_thread(const struct cg_sys *sys, long pid)
 {
 	char path[64], stat[512];
 	cg_fmt(path, sizeof(path), "%s/%ld/stat", sys->proc, pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	ssize_t n = read(fd, stat, sizeof(stat) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	stat[n] = '\0';
-	return cg_stat_is_kthread(stat);
+	return cg_read_small(AT_FDCWD, path, stat, sizeof(stat)) > 0 && cg_stat_is_kthread(stat);
 }
 
 struct evac_round {
@@ -522,7 +429,7 @@ static int evacuate_once(const struct cg_sys *sys, int c_fd, int procs_fd, bool 
 			 struct evac_round *r, struct cg_err *err)
 {
 	memset(r, 0, sizeof(*r));
-	char *procs = read_all(c_fd, "cgroup.procs");
+	char *procs = cg_read_all(c_fd, "cgroup.procs", CG_READ_MAX);
 	if (!procs)
 		return cg_error(err, errno, "read cgroup.procs of C");
 	int ret = 0;
@@ -672,9 +579,9 @@ int cg_enable_controllers(const struct cg_sys *sys, int dirfd, const char *where
 			  struct cg_err *err)
 {
 	char available[512], current[512], plan[512];
-	if (read_small(dirfd, "cgroup.controllers", available, sizeof(available)) < 0)
+	if (cg_read_small(dirfd, "cgroup.controllers", available, sizeof(available)) < 0)
 		return cg_error(err, errno, "read %s/cgroup.controllers", where);
-	if (read_small(dirfd, "cgroup.subtree_control", current, sizeof(current)) < 0)
+	if (cg_read_small(dirfd, "cgroup.subtree_control", current, sizeof(current)) < 0)
 		return cg_error(err, errno, "read %s/cgroup.subtree_control", where);
 	if (cg_plan_enable(wanted, available, current, where, plan, sizeof(plan), err) < 0)
 		return -1;
@@ -695,7 +602,7 @@ int cg_enable_controllers(const struct cg_sys *sys, int dirfd, const char *where
 		if (cg_evacuate(sys, dirfd, refill_fd, &moved, err) < 0)
 			return -1;
 	}
-	if (read_small(dirfd, "cgroup.subtree_control", current, sizeof(current)) < 0)
+	if (cg_read_small(dirfd, "cgroup.subtree_control", current, sizeof(current)) < 0)
 		return cg_error(err, errno, "read back %s/cgroup.subtree_control", where);
 	chomp(current);
 	for (const char *p = plan; *p;) {
@@ -778,16 +685,8 @@ static int apply_limits(const struct cg_sys *sys, int jobs_fd, const struct cg_l
  * /sys/kernel/cgroup/delegate; older kernels lack that file. */
 static void delegate_files(const struct cg_sys *sys, char *buf, size_t len)
 {
-	int fd = open(sys->delegate_list, O_RDONLY | O_CLOEXEC);
-	ssize_t n = -1;
-	if (fd >= 0) {
-		n = read(fd, buf, len - 1);
-		close(fd);
-	}
-	if (n <= 0)
+	if (cg_read_small(AT_FDCWD, sys->delegate_list, buf, len) <= 0)
 		cg_fmt(buf, len, "cgroup.procs\ncgroup.subtree_control\ncgroup.threads\n");
-	else
-		buf[n] = '\0';
 }
 
 static int delegate_one(int fd, const char *files, uid_t uid, gid_t gid, const char *where,
@@ -828,7 +727,7 @@ static int check_domain(int c_fd, const char *where, struct cg_err *err)
 {
 	char type[64];
 	/* The root cgroup has no cgroup.type; it is always a domain. */
-	if (read_small(c_fd, "cgroup.type", type, sizeof(type)) < 0)
+	if (cg_read_small(c_fd, "cgroup.type", type, sizeof(type)) < 0)
 		return errno == ENOENT ? 0 : cg_error(err, errno, "read %s/cgroup.type", where);
 	chomp(type);
 	if (strcmp(type, "domain") == 0)
@@ -939,7 +838,7 @@ int cg_enter(const struct cg_sys *sys, int dirfd)
 static unsigned kill_listed(int dirfd, int depth)
 {
 	unsigned n = 0;
-	char *procs = read_all(dirfd, "cgroup.procs");
+	char *procs = cg_read_all(dirfd, "cgroup.procs", CG_READ_MAX);
 	if (procs) {
 		const char *cursor = procs;
 		long pid;

@@ -10,12 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
-
-#ifndef SYS_clone3
-#define SYS_clone3 435
-#endif
 
 #define WORKER_ENV_MAX 4
 
@@ -55,23 +50,6 @@ static bool should_bootstrap(const struct options *opt, bool pid1)
 	return opt->cgroup_mode == CGROUP_REQUIRE || pid1;
 }
 
-static int parse_delegate(const char *spec, struct cg_config *cfg)
-{
-	if (!spec)
-		return 0;
-	/* options.c checked it: UID or UID:GID, decimal. */
-	long uid = 0, gid;
-	const char *colon = strchr(spec, ':');
-	cg_parse_long(spec, NULL, &uid);
-	gid = uid;
-	if (colon)
-		cg_parse_long(colon + 1, NULL, &gid);
-	cfg->delegate = true;
-	cfg->uid = (uid_t)uid;
-	cfg->gid = (gid_t)gid;
-	return 0;
-}
-
 static void cgroup_config(const struct options *opt, const struct priv_plan *priv,
 			  struct cg_config *cfg)
 {
@@ -79,8 +57,10 @@ static void cgroup_config(const struct options *opt, const struct priv_plan *pri
 	cfg->names = &opt->names;
 	cfg->limits = &opt->limits;
 	cfg->extra_controllers = opt->controllers;
-	if (opt->delegate_to) {
-		parse_delegate(opt->delegate_to, cfg);
+	if (opt->delegate) {
+		cfg->delegate = true;
+		cfg->uid = opt->delegate_uid;
+		cfg->gid = opt->delegate_gid;
 	} else if (priv && priv->change_user) {
 		/* An unprivileged worker must own its sandbox to use it. */
 		cfg->delegate = true;
@@ -137,18 +117,11 @@ static int bootstrap_cgroups(struct run *run, bool pid1)
 	return 0;
 }
 
-static bool clone3_available(void)
-{
-	/* A zero size is rejected with EINVAL by a kernel that has clone3,
-	 * and with ENOSYS by one without it or behind a seccomp filter. */
-	return syscall(SYS_clone3, NULL, 0) < 0 && errno != ENOSYS;
-}
-
 static int run_check(const struct run *run)
 {
 	struct cg_config cfg;
 	cgroup_config(&run->opt, NULL, &cfg);
-	return cg_check(&run->sys, &cfg, clone3_available(), STDOUT_FILENO);
+	return cg_check(&run->sys, &cfg, reaper_clone3_available(), STDOUT_FILENO);
 }
 
 static int final_exit_code(const struct options *opt, int status)

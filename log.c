@@ -46,6 +46,7 @@ static const struct {
 	{EMFILE, "Too many open files"},
 	{ENOTTY, "Inappropriate ioctl for device"},
 	{ETXTBSY, "Text file busy"},
+	{EFBIG, "File too large"},
 	{ENOSPC, "No space left on device"},
 	{EROFS, "Read-only file system"},
 	{EPIPE, "Broken pipe"},

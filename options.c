@@ -267,7 +267,8 @@ static bool valid_controller_list(const char *v)
 	return any;
 }
 
-static bool valid_delegate(const char *v)
+/* UID or UID:GID, decimal; GID defaults to UID. */
+static bool parse_delegate(const char *v, struct options *opt)
 {
 	const char *colon = strchr(v, ':');
 	char uid[16];
@@ -276,9 +277,14 @@ static bool valid_delegate(const char *v)
 		return false;
 	memcpy(uid, v, ulen);
 	uid[ulen] = '\0';
-	if (parse_bounded(uid, 0, INT_MAX) < 0)
+	long u = parse_bounded(uid, 0, INT_MAX);
+	long g = colon ? parse_bounded(colon + 1, 0, INT_MAX) : u;
+	if (u < 0 || g < 0)
 		return false;
-	return !colon || parse_bounded(colon + 1, 0, INT_MAX) >= 0;
+	opt->delegate = true;
+	opt->delegate_uid = (uid_t)u;
+	opt->delegate_gid = (gid_t)g;
+	return true;
 }
 
 /* ---- environment ------------------------------------------------------- */
@@ -515,9 +521,8 @@ static enum parse_result handle_option(struct options *opt, int c, const char *v
 		opt->limits.cpu_max = arg;
 		return PARSE_OK;
 	case OPT_DELEGATE_TO:
-		if (!valid_delegate(arg))
+		if (!parse_delegate(arg, opt))
 			return bad_value("delegate-to", arg, "expected UID[:GID], numeric");
-		opt->delegate_to = arg;
 		return PARSE_OK;
 	case OPT_INIT_NAME: return set_name(&opt->names.init, "init name", arg);
 	case OPT_SANDBOX_NAME: return set_name(&opt->names.sandbox, "sandbox name", arg);

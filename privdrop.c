@@ -238,47 +238,10 @@ int priv_parse_caps(const char *list, const char *option, uint64_t *mask)
  * which is an empty database: a scratch image may have no /etc/passwd). */
 static int read_db(const char *path, char **text)
 {
-	*text = NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : cg_error(NULL, errno, "open %s", path);
-	size_t cap = 4096, len = 0;
-	char *buf = malloc(cap);
-	for (;;) {
-		if (!buf) {
-			close(fd);
-			return cg_error(NULL, ENOMEM, "read %s", path);
-		}
-		if (len + 1 == cap) {
-			if (cap >= DB_MAX_BYTES) {
-				free(buf);
-				close(fd);
-				return cg_error(NULL, EFBIG, "read %s", path);
-			}
-			char *bigger = realloc(buf, cap * 2);
-			if (!bigger)
-				free(buf);
-			buf = bigger;
-			cap *= 2;
-			continue;
-		}
-		ssize_t n = read(fd, buf + len, cap - len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int err = errno;
-			free(buf);
-			close(fd);
-			return cg_error(NULL, err, "read %s", path);
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	*text = buf;
-	return 0;
+	*text = cg_read_all(AT_FDCWD, path, DB_MAX_BYTES);
+	if (*text || errno == ENOENT)
+		return 0;
+	return cg_error(NULL, errno, "read %s", path);
 }
 
 struct db_entry {

@@ -187,6 +187,13 @@ static pid_t fork_into_cgroup(int cgroup_fd)
 	return (pid_t)pid;
 }
 
+bool reaper_clone3_available(void)
+{
+	/* A zero size is rejected with EINVAL by a kernel that has clone3,
+	 * and with ENOSYS by one without it or behind a seccomp filter. */
+	return syscall(SYS_clone3, NULL, 0) < 0 && errno != ENOSYS;
+}
+
 pid_t reaper_spawn(char **argv, const sigset_t *inherited,
 		   const struct spawn_hooks *hooks)
 {
@@ -354,27 +361,13 @@ int reaper_loop(pid_t worker, const struct reaper_config *cfg)
 
 /* ---- cleaning up after the worker --------------------------------------- */
 
-/* Reads the parent pid from /proc/PID/stat; the command name may hold
- * spaces and parentheses, so parse after the last ')'. */
+/* The parent pid of /proc/PID/stat. */
 static pid_t read_ppid(int procfd, const char *pid)
 {
 	char path[64], buf[512];
-	cg_fmt(path, sizeof(path), "%s/stat", pid);
-	int fd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	/* After ")": " S PPID ..." */
-	char *p = strrchr(buf, ')');
-	if (!p || p[1] != ' ' || !p[2] || p[3] != ' ')
-		return -1;
-	const char *end;
 	long ppid;
-	if (cg_parse_long(p + 4, &end, &ppid) < 0 || *end != ' ')
+	cg_fmt(path, sizeof(path), "%s/stat", pid);
+	if (cg_read_small(procfd, path, buf, sizeof(buf)) <= 0 || cg_stat_field(buf, 2, &ppid) < 0)
 		return -1;
 	return (pid_t)ppid;
 }

@@ -138,8 +138,14 @@ START_TEST(test_cgroup_options)
 	ck_assert_str_eq(opt.limits.pids_max, "max");
 	ck_assert_str_eq(opt.limits.cpu_max, "50000 100000");
 	ck_assert_str_eq(opt.limits.max_descendants, "100");
-	ck_assert_str_eq(opt.delegate_to, "1000:1000");
+	ck_assert(opt.delegate);
+	ck_assert_int_eq(opt.delegate_uid, 1000);
+	ck_assert_int_eq(opt.delegate_gid, 1000);
 	ck_assert_str_eq(opt.names.sandbox, "box");
+	ck_assert_int_eq(parse("--delegate-to", "1000:2000", "w", NULL), PARSE_OK);
+	ck_assert_int_eq(opt.delegate_gid, 2000);
+	ck_assert_int_eq(parse("--delegate-to", "7", "w", NULL), PARSE_OK);
+	ck_assert_int_eq(opt.delegate_gid, 7);
 	ck_assert_int_eq(parse("--cgroup", "off", "w", NULL), PARSE_OK);
 	ck_assert_int_eq(opt.cgroup_mode, CGROUP_OFF);
 }

@@ -76,6 +76,21 @@ START_TEST(test_parse_long)
 }
 END_TEST
 
+START_TEST(test_stat_field)
+{
+	long v;
+	const char *stat = "42 (a) b) c) S 7 42 42 0 -1 2129984 0 0\n";
+	ck_assert_int_eq(cg_stat_field(stat, 2, &v), 0);
+	ck_assert_int_eq(v, 7);
+	ck_assert_int_eq(cg_stat_field(stat, 7, &v), 0);
+	ck_assert_int_eq(v, 2129984);
+	ck_assert_int_eq(cg_stat_field(stat, 1, &v), -1);    /* the state letter */
+	ck_assert_int_eq(cg_stat_field(stat, 40, &v), -1);   /* past the end */
+	ck_assert_int_eq(cg_stat_field("no parenthesis", 2, &v), -1);
+	ck_assert_int_eq(cg_stat_field("1 (x) S 9x 1", 2, &v), -1);
+}
+END_TEST
+
 START_TEST(test_error_texts)
 {
 	/* The errors cginit reports read as glibc words them. */
@@ -108,6 +123,7 @@ static Suite *text_suite(void)
 	tcase_add_test(t, test_fmt_truncates_like_snprintf);
 	tcase_add_test(t, test_fmt_null_string);
 	tcase_add_test(t, test_parse_long);
+	tcase_add_test(t, test_stat_field);
 	tcase_add_test(t, test_error_texts);
 	tcase_add_test(t, test_error_kept_first);
 	suite_add_tcase(s, t);
