@@ -181,3 +181,168 @@ ns_init_hostpid() {
 # Signal numbers by name, from bash's own table (x86 and arm agree on these
 # but nothing here assumes it).
 signum() { kill -l "$1"; }
+
+# ---- the runner of run.sh, robustness.sh and privdrop.sh ----------------------
+#
+# suite_main ARGS...: [--only NAME]... [--list] BINARY... Runs each selected
+# test t_NAME for each binary in a subshell of its own, with T (a temp dir),
+# CG and CG_REAL (the binary) exported, and prints "PASS: name [binary]",
+# "FAIL: name [binary]: why" or "SKIP: name [binary]: why", then one
+# "SUITE: N passed, N failed" line. The caller sets:
+#   SUITE           the suite's name (messages, temp dirs, the total line)
+#   SUITE_TESTS     the name of the array that lists the tests
+#   SUITE_SKIPS_FAIL=1  to count skips as failures (else ", N skipped")
+#   SUITE_PRELUDE   optional: a function run in each test's subshell first
+# REPO and H (the helpers' directory) must be set; missing or stale helpers
+# are built. KEEP=1 keeps the temp dirs of passing tests too.
+
+suite_usage() {
+	echo "usage: $0 [--only NAME]... [--list] BINARY..." >&2
+	exit 2
+}
+
+# suite_selection NAME...: the tests asked for, checked, into SELECTED.
+suite_selection() {
+	local -n all=$SUITE_TESTS
+	local name t found
+	SELECTED=()
+	[ $# -gt 0 ] || { SELECTED=("${all[@]}"); return; }
+	for name in "$@"; do
+		found=0
+		for t in "${all[@]}"; do [ "$t" = "$name" ] && found=1; done
+		[ $found = 1 ] || { echo "$SUITE: no test named '$name' (see --list)" >&2; exit 2; }
+		SELECTED+=("$name")
+	done
+}
+
+# suite_setup: builds the helpers, checks root and the namespace; sets
+# SETUP_PROBLEM (every test fails) or NS_PROBLEM (every test is skipped).
+suite_setup() {
+	local missing=() src name out
+	SETUP_PROBLEM="" NS_PROBLEM=""
+	for src in "$REPO"/tests/helpers/*.c; do
+		name=$(basename "$src" .c)
+		[ "$H/$name" -nt "$src" ] || missing+=("build/helpers/$name")
+	done
+	if [ ${#missing[@]} -gt 0 ]; then
+		make -s -C "$REPO" "${missing[@]}" >&2 ||
+			SETUP_PROBLEM="cannot build the test helpers (make ${missing[*]})"
+	fi
+	[ "$(id -u)" = 0 ] || NS_PROBLEM="needs root"
+	for name in unshare timeout; do
+		[ -n "$NS_PROBLEM" ] || command -v "$name" >/dev/null 2>&1 ||
+			NS_PROBLEM="$name is not installed"
+	done
+	if [ -z "$NS_PROBLEM" ] && [ -z "$SETUP_PROBLEM" ]; then
+		out=$(NS_TIMEOUT=20 in_ns 'echo ok' 2>&1)
+		[ "$out" = ok ] ||
+			NS_PROBLEM="cannot create the test namespace (root and unshare(1) needed): ${out//$'\n'/ }"
+	fi
+}
+
+# suite_skip LABEL NAME REASON
+suite_skip() {
+	if [ "${SUITE_SKIPS_FAIL:-0}" = 1 ]; then
+		echo "SKIP: $2 [$1]: $3 (counted as a failure)"
+	else
+		echo "SKIP: $2 [$1]: $3"
+	fi
+	skipped=$((skipped + 1))
+}
+
+# suite_end_namespaces TDIR: ends what a test left running, by the pids of
+# the `timeout` processes it started (ns_bg writes them to .pids).
+suite_end_namespaces() {
+	local p
+	[ -f "$1/.pids" ] || return 0
+	while read -r p; do
+		if kill -0 "$p" 2>/dev/null; then
+			kill -HUP "$p" 2>/dev/null
+			wait_until 10 eval "! kill -0 $p 2>/dev/null"
+		fi
+	done <"$1/.pids"
+}
+
+suite_run_one() {
+	local name=$1 bin=$2 label tdir rc reason
+	# The path, short: build/asan/cginit is not ./cginit.
+	label=$(cd "$(dirname "$bin")" 2>/dev/null && pwd)/$(basename "$bin")
+	label=${label#"$REPO"/}
+	if [ -n "$SETUP_PROBLEM" ]; then
+		echo "FAIL: $name [$label]: $SETUP_PROBLEM"
+		failed=$((failed + 1))
+		return
+	fi
+	[ -z "$NS_PROBLEM" ] || { suite_skip "$label" "$name" "$NS_PROBLEM"; return; }
+	if [ ! -x "$bin" ]; then
+		echo "FAIL: $name [$label]: $bin is not an executable file"
+		failed=$((failed + 1))
+		return
+	fi
+	tdir=$(mktemp -d "${TMPDIR:-/tmp}/cginit-$SUITE.$name.XXXXXX")
+	chmod 755 "$tdir"
+	(
+		T=$tdir
+		CG=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+		CG_REAL=$(readlink -f "$CG")
+		export T CG CG_REAL
+		cd "$T" || exit 1
+		[ -z "${SUITE_PRELUDE:-}" ] || "$SUITE_PRELUDE"
+		"t_$name"
+	) >"$tdir/.log" 2>&1 </dev/null
+	rc=$?
+	suite_end_namespaces "$tdir"
+	reason=$(head -c 2000 "$tdir/.reason" 2>/dev/null | tr '\n' ' ')
+	case $rc in
+	0)
+		echo "PASS: $name [$label]"
+		passed=$((passed + 1))
+		[ -n "${KEEP:-}" ] || rm -rf "$tdir"
+		;;
+	77) suite_skip "$label" "$name" "${reason:-no reason given}" ;;
+	*)
+		echo "FAIL: $name [$label]: ${reason:-the test exited with $rc} (details: $tdir)"
+		failed=$((failed + 1))
+		;;
+	esac
+}
+
+# The whole run is one function, parsed before it starts: editing a suite's
+# file during a run cannot change what the run does.
+suite_main() {
+	local only=() bins=() bin name v
+	local -n tests=$SUITE_TESTS
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--only) [ $# -ge 2 ] || suite_usage; only+=("$2"); shift 2 ;;
+		--only=*) only+=("${1#--only=}"); shift ;;
+		--list) printf '%s\n' "${tests[@]}"; exit 0 ;;
+		-h | --help) suite_usage ;;
+		-*) echo "$SUITE: unknown option $1" >&2; suite_usage ;;
+		*) bins+=("$1"); shift ;;
+		esac
+	done
+	[ ${#bins[@]} -gt 0 ] || suite_usage
+	suite_selection "${only[@]}"
+
+	# Nothing from the caller's environment may change cginit's behaviour.
+	for v in $(compgen -e); do
+		case $v in CGINIT_* | TINI_* | LISTEN_PID | LISTEN_FDS | LISTEN_FDNAMES) unset "$v" ;; esac
+	done
+	export LC_ALL=C
+	suite_setup
+
+	passed=0 failed=0 skipped=0
+	for bin in "${bins[@]}"; do
+		for name in "${SELECTED[@]}"; do
+			suite_run_one "$name" "$bin"
+		done
+	done
+	if [ "${SUITE_SKIPS_FAIL:-0}" = 1 ]; then
+		failed=$((failed + skipped))
+		echo "$SUITE: $passed passed, $failed failed"
+	else
+		echo "$SUITE: $passed passed, $failed failed, $skipped skipped"
+	fi
+	[ "$failed" -eq 0 ]
+}

@@ -13,13 +13,16 @@
 # CapEff, CapBnd, CapAmb and NoNewPrivs with what the options promise.
 #
 # Prints "PASS: name [binary]" or "FAIL: name [binary]: why" per test and
-# binary, then "N passed, N failed"; exits 1 if anything failed.
+# binary, then "privdrop: N passed, N failed"; exits 1 if anything failed.
 #
 # Scenario scripts are single-quoted on purpose: they expand in the namespace.
 # shellcheck disable=SC2016
 set -u
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+H=$REPO/build/helpers
+export H REPO
 # shellcheck source-path=SCRIPTDIR
 . "$HERE/lib.sh"
 
@@ -399,71 +402,19 @@ t_subreaper_cleanup_user() {
 	grep -qx 'cginit exit 0' "$T/exit" || fail "$(cat "$T/exit" 2>/dev/null)"
 }
 
-# ---- the runner ------------------------------------------------------------------
+# ---- the runner (lib.sh's suite_main) ---------------------------------------------
 
-usage() {
-	echo "usage: $0 [--only NAME]... BINARY..." >&2
-	exit 2
+# Every test starts from the fake user databases and the capabilities cginit
+# holds here.
+privdrop_prelude() {
+	write_dbs
+	baseline
 }
 
-only=()
-bins=()
-while [ $# -gt 0 ]; do
-	case $1 in
-	--only) [ $# -ge 2 ] || usage; only+=("$2"); shift 2 ;;
-	--list) printf '%s\n' "${PRIV_TESTS[@]}"; exit 0 ;;
-	-*) usage ;;
-	*) bins+=("$1"); shift ;;
-	esac
-done
-[ ${#bins[@]} -gt 0 ] || usage
-[ ${#only[@]} -gt 0 ] || only=("${PRIV_TESTS[@]}")
-
-for v in $(compgen -e); do
-	case $v in CGINIT_* | TINI_*) unset "$v" ;; esac
-done
 unset HOME
-export LC_ALL=C
-
-passed=0 failed=0
-problem=""
-if [ "$(id -u)" != 0 ]; then
-	problem="needs root"
-elif ! out=$(NS_TIMEOUT=20 in_ns 'echo ok' 2>&1) || [ "$out" != ok ]; then
-	problem="cannot create the test namespace: ${out//$'\n'/ }"
-fi
-
-for bin in "${bins[@]}"; do
-	label=$(basename "$bin")
-	for name in "${only[@]}"; do
-		if [ -n "$problem" ]; then
-			echo "FAIL: $name [$label]: $problem"
-			failed=$((failed + 1))
-			continue
-		fi
-		tdir=$(mktemp -d "${TMPDIR:-/tmp}/cginit-priv.$name.XXXXXX")
-		chmod 755 "$tdir"
-		(
-			T=$tdir
-			CG=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
-			export T CG
-			cd "$T" || exit 1
-			write_dbs
-			baseline
-			"t_$name"
-		) >"$tdir/.log" 2>&1 </dev/null
-		rc=$?
-		if [ "$rc" = 0 ]; then
-			echo "PASS: $name [$label]"
-			passed=$((passed + 1))
-			[ -n "${KEEP:-}" ] || rm -rf "$tdir"
-		else
-			reason=$(head -c 1000 "$tdir/.reason" 2>/dev/null | tr '\n' ' ')
-			echo "FAIL: $name [$label]: ${reason:-exit $rc} (details: $tdir)"
-			failed=$((failed + 1))
-		fi
-	done
-done
-
-echo "privdrop: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+SUITE=privdrop
+SUITE_TESTS=PRIV_TESTS
+SUITE_SKIPS_FAIL=1
+SUITE_PRELUDE=privdrop_prelude
+suite_main "$@"
+exit $?

@@ -24,7 +24,7 @@
 #   signal_flood        1000 signals a second for ROBUST_STORM_SECONDS
 #
 # Prints "PASS: name [binary]", "FAIL: name [binary]: why" or "SKIP: name
-# [binary]: why" per test and binary, then "N passed, N failed". A skip is
+# [binary]: why" per test and binary, then "robustness: N passed, N failed". A skip is
 # counted as a failure. Exits 1 if anything failed. Needs root, unshare,
 # timeout, setpriv, prlimit, mountpoint, mkfifo and cksum.
 #
@@ -523,137 +523,12 @@ t_signal_flood() {
 	[ "$(report_get "$T/report" orphans)" -ge 1 ] || fail "the worker made no orphan"
 }
 
-# ---- the runner ------------------------------------------------------------------
+# ---- the runner (lib.sh's suite_main) ---------------------------------------------
 
-usage() {
-	echo "usage: $0 [--only NAME]... [--list] BINARY..." >&2
-	exit 2
-}
-
-run_one() {
-	local name=$1 bin=$2 label tdir rc reason
-	# The path, short: build/asan/cginit is not ./cginit.
-	label=$(cd "$(dirname "$bin")" 2>/dev/null && pwd)/$(basename "$bin")
-	label=${label#"$REPO"/}
-	if [ -n "$problem" ]; then
-		echo "SKIP: $name [$label]: $problem"
-		skipped=$((skipped + 1))
-		return
-	fi
-	if [ ! -x "$bin" ]; then
-		echo "FAIL: $name [$label]: $bin is not an executable file"
-		failed=$((failed + 1))
-		return
-	fi
-	tdir=$(mktemp -d "${TMPDIR:-/tmp}/cginit-robust.$name.XXXXXX")
-	chmod 755 "$tdir"
-	(
-		T=$tdir
-		CG=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
-		CG_REAL=$(readlink -f "$CG")
-		export T CG CG_REAL
-		cd "$T" || exit 1
-		"t_$name"
-	) >"$tdir/.log" 2>&1 </dev/null
-	rc=$?
-	# End whatever namespace the test left running, by the pid we started.
-	if [ -f "$tdir/.pids" ]; then
-		local p
-		while read -r p; do
-			if kill -0 "$p" 2>/dev/null; then
-				kill -HUP "$p" 2>/dev/null
-				wait_until 10 eval "! kill -0 $p 2>/dev/null"
-			fi
-		done <"$tdir/.pids"
-	fi
-	reason=$(head -c 2000 "$tdir/.reason" 2>/dev/null | tr '\n' ' ')
-	case $rc in
-	0)
-		echo "PASS: $name [$label]"
-		passed=$((passed + 1))
-		[ -n "${KEEP:-}" ] || rm -rf "$tdir"
-		;;
-	77)
-		echo "SKIP: $name [$label]: ${reason:-no reason given} (counted as a failure)"
-		skipped=$((skipped + 1))
-		;;
-	*)
-		echo "FAIL: $name [$label]: ${reason:-the test exited with $rc} (details: $tdir)"
-		failed=$((failed + 1))
-		;;
-	esac
-}
-
-main() {
-	local only=() bins=() name t found
-	while [ $# -gt 0 ]; do
-		case $1 in
-		--only) [ $# -ge 2 ] || usage; only+=("$2"); shift 2 ;;
-		--only=*) only+=("${1#--only=}"); shift ;;
-		--list) printf '%s\n' "${ROBUST_TESTS[@]}"; exit 0 ;;
-		-h | --help) usage ;;
-		-*) echo "robustness.sh: unknown option $1" >&2; usage ;;
-		*) bins+=("$1"); shift ;;
-		esac
-	done
-	[ ${#bins[@]} -gt 0 ] || usage
-	local selected=()
-	if [ ${#only[@]} -eq 0 ]; then
-		selected=("${ROBUST_TESTS[@]}")
-	else
-		for name in "${only[@]}"; do
-			found=0
-			for t in "${ROBUST_TESTS[@]}"; do [ "$t" = "$name" ] && found=1; done
-			[ $found = 1 ] || { echo "robustness.sh: no test named '$name' (see --list)" >&2; exit 2; }
-			selected+=("$name")
-		done
-	fi
-	case $STORM_SECONDS in '' | *[!0-9]*) echo "robustness.sh: bad ROBUST_STORM_SECONDS" >&2; exit 2 ;; esac
-	case $STOP_PAIRS in '' | *[!0-9]* | 0) echo "robustness.sh: bad ROBUST_STOP_PAIRS" >&2; exit 2 ;; esac
-
-	# Nothing from the caller's environment may change cginit's behaviour.
-	local v
-	for v in $(compgen -e); do
-		case $v in CGINIT_* | TINI_* | LISTEN_PID | LISTEN_FDS | LISTEN_FDNAMES) unset "$v" ;; esac
-	done
-	export LC_ALL=C
-
-	problem=""
-	# The helpers: build what is missing or older than its source.
-	local missing=() src
-	for src in "$REPO"/tests/helpers/*.c; do
-		name=$(basename "$src" .c)
-		[ "$H/$name" -nt "$src" ] || missing+=("build/helpers/$name")
-	done
-	if [ ${#missing[@]} -gt 0 ]; then
-		make -s -C "$REPO" "${missing[@]}" >&2 || problem="cannot build the test helpers (make ${missing[*]})"
-	fi
-	if [ -z "$problem" ] && [ "$(id -u)" != 0 ]; then
-		problem="needs root"
-	fi
-	for t in unshare timeout; do
-		[ -n "$problem" ] || command -v "$t" >/dev/null 2>&1 || problem="$t is not installed"
-	done
-	if [ -z "$problem" ]; then
-		local out
-		out=$(NS_TIMEOUT=20 in_ns 'echo ok' 2>&1)
-		[ "$out" = ok ] || problem="cannot create the test namespace: ${out//$'\n'/ }"
-	fi
-
-	passed=0 failed=0 skipped=0
-	local bin
-	for bin in "${bins[@]}"; do
-		for name in "${selected[@]}"; do
-			run_one "$name" "$bin"
-		done
-	done
-	if [ "$skipped" -gt 0 ]; then
-		echo "$passed passed, $((failed + skipped)) failed (skips included: $skipped)"
-	else
-		echo "$passed passed, $failed failed"
-	fi
-	[ $((failed + skipped)) -eq 0 ]
-}
-
-main "$@"
+case $STORM_SECONDS in '' | *[!0-9]*) echo "robustness.sh: bad ROBUST_STORM_SECONDS" >&2; exit 2 ;; esac
+case $STOP_PAIRS in '' | *[!0-9]* | 0) echo "robustness.sh: bad ROBUST_STOP_PAIRS" >&2; exit 2 ;; esac
+SUITE=robustness
+SUITE_TESTS=ROBUST_TESTS
+SUITE_SKIPS_FAIL=1
+suite_main "$@"
 exit $?
