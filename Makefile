@@ -62,7 +62,7 @@ $(BUILD)/unit/%: tests/unit/%.c tests/unit/fakecg.h $(LIB_SRCS) $(HDRS) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -I. $(CFLAGS) -Wno-missing-prototypes -Wno-format-truncation -o $@ $< $(LIB_SRCS) $(CAP_LIBS) $(CHECK_LIBS)
 
-$(BUILD)/helpers/%: tests/helpers/%.c Makefile
+$(BUILD)/helpers/%: tests/helpers/%.c $(wildcard tests/helpers/*.h) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -o $@ $<
 

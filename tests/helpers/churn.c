@@ -38,6 +38,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "proc.h"
+
 #define ROUND 10
 #define MAX_MS (120 * 1000L)
 
@@ -95,40 +97,6 @@ static int make_orphan(unsigned long *failures)
 	return 1;
 }
 
-/* Counts the zombies in /proc; one of them goes to `one`. */
-static long count_zombies(char *one, size_t len)
-{
-	DIR *d = opendir("/proc");
-	if (!d) {
-		snprintf(one, len, "cannot open /proc");
-		return -1;
-	}
-	long z = 0;
-	struct dirent *de;
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] < '1' || de->d_name[0] > '9')
-			continue;
-		char path[300], buf[512];
-		snprintf(path, sizeof(path), "%s/stat", de->d_name);
-		int fd = openat(dirfd(d), path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		ssize_t n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n <= 0)
-			continue;
-		buf[n] = '\0';
-		char *p = strrchr(buf, ')');
-		if (p && p[1] == ' ' && p[2] == 'Z') {
-			if (z == 0)
-				snprintf(one, len, "%.*s", (int)(p - buf + 1 < 200 ? p - buf + 1 : 200), buf);
-			z++;
-		}
-	}
-	closedir(d);
-	return z;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc != 4) {
@@ -177,10 +145,10 @@ int main(int argc, char **argv)
 	}
 
 	char one[256] = "";
-	long z = count_zombies(one, sizeof(one));
+	long z = proc_count_zombies(one, sizeof(one));
 	for (int i = 0; i < 400 && z != 0; i++) {
 		pause_ms(50);
-		z = count_zombies(one, sizeof(one));
+		z = proc_count_zombies(one, sizeof(one));
 	}
 
 	snprintf(tmp, sizeof(tmp), "%s.tmp", report);

@@ -27,23 +27,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_PER_ROUND 1000
+#include "proc.h"
 
-static char state_of(pid_t pid)
-{
-	char path[64], buf[512];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	char *p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p[2] : '?';
-}
+#define MAX_PER_ROUND 1000
 
 static void pause_ms(long ms)
 {
@@ -126,7 +112,7 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < n; i++) {
 			int t = 0;
 			char st;
-			while ((st = state_of(pids[i])) != 0 && t++ < 2000)
+			while ((st = proc_state(pids[i])) != 0 && t++ < 2000)
 				pause_ms(10);
 			if (st != 0) {
 				printf("forkfill: orphan %d of round %ld still exists (state %c) 20 s "

@@ -27,6 +27,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "proc.h"
+
 static void pause_ms(long ms)
 {
 	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
@@ -42,23 +44,6 @@ static pid_t fork_retry(void)
 		pause_ms(10);
 	}
 	return -1;
-}
-
-/* The state letter of /proc/PID/stat; '\0' when the process is gone. */
-static char proc_state(pid_t pid)
-{
-	char path[64], buf[512];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return '\0';
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return '\0';
-	buf[n] = '\0';
-	char *p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p[2] : '?';
 }
 
 /* Waits until none of pids[] exists (at most 20 s); returns how many are

@@ -26,6 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "proc.h"
+
 #define MAX_SIGS 16
 
 /* The state letter and start time (field 22) of /proc/PID/stat; 0 when the
@@ -34,16 +36,10 @@ static char read_stat(long pid, unsigned long long *start)
 {
 	char path[64], buf[1024];
 	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (access(path, F_OK) < 0)
 		return 0;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	char *p = strrchr(buf, ')');
-	if (!p || p[1] != ' ')
+	char *p = proc_read_stat(AT_FDCWD, path, buf, sizeof(buf));
+	if (!p)
 		return '?';
 	char state = p[2];
 	/* After ") ": field 3 is the state; the start time is field 22. */

@@ -23,21 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static char state_of(long pid)
-{
-	char path[64], buf[512];
-	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	char *p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p[2] : '?';
-}
+#include "proc.h"
 
 static int is_stopped(char st)
 {
@@ -76,7 +62,7 @@ int main(int argc, char **argv)
 			return 1;
 		if (i % 2 == 0) {
 			for (int t = 0; t < 20000; t++) {
-				char st = state_of(pid);
+				char st = proc_state(pid);
 				if (st == 0 || st == 'Z' || st == 'X') {
 					printf("stopcont: process %ld is %s at pair %ld\n", pid,
 					       st ? "a zombie" : "gone", i);
@@ -92,10 +78,10 @@ int main(int argc, char **argv)
 		if (send(pid, SIGCONT, i) < 0)
 			return 1;
 	}
-	char st = state_of(pid);
+	char st = proc_state(pid);
 	for (int t = 0; t < 50000 && is_stopped(st); t++) {
 		pause_us(100);
-		st = state_of(pid);
+		st = proc_state(pid);
 	}
 	printf("pairs %ld stopped_seen %ld\n", pairs, seen);
 	if (st == 0 || st == 'Z' || st == 'X' || is_stopped(st)) {

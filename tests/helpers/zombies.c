@@ -15,43 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static long count_zombies(char *first, size_t len)
-{
-	DIR *d = opendir("/proc");
-	if (!d)
-		return -1;
-	long z = 0;
-	first[0] = '\0';
-	struct dirent *de;
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] < '1' || de->d_name[0] > '9')
-			continue;
-		char path[300], buf[512];
-		snprintf(path, sizeof(path), "%s/stat", de->d_name);
-		int fd = openat(dirfd(d), path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		ssize_t n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n <= 0)
-			continue;
-		buf[n] = '\0';
-		char *p = strrchr(buf, ')');
-		if (p && p[1] == ' ' && p[2] == 'Z') {
-			if (z == 0) {
-				/* Keep one for the report: "pid (comm) Z ppid". */
-				size_t keep = (size_t)(p - buf) + 1;
-				char *after = p + 4;
-				size_t ppid_len = strcspn(after, " ");
-				snprintf(first, len, "%.*s ppid %.*s", (int)(keep < 200 ? keep : 200), buf,
-					 (int)(ppid_len < 20 ? ppid_len : 20), after);
-			}
-			z++;
-		}
-	}
-	closedir(d);
-	return z;
-}
+#include "proc.h"
 
 int main(int argc, char **argv)
 {
@@ -65,10 +29,10 @@ int main(int argc, char **argv)
 	long rounds = seconds * 20;
 	struct timespec tick = {.tv_sec = 0, .tv_nsec = 50 * 1000 * 1000};
 	char first[256];
-	long z = count_zombies(first, sizeof(first));
+	long z = proc_count_zombies(first, sizeof(first));
 	for (long i = 0; i < rounds && z != 0; i++) {
 		nanosleep(&tick, NULL);
-		z = count_zombies(first, sizeof(first));
+		z = proc_count_zombies(first, sizeof(first));
 	}
 	if (z > 0)
 		printf("%ld (e.g. %s)\n", z, first);
