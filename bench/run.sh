@@ -36,7 +36,9 @@ wants() { [[ " $METRICS " == *" $1 "* ]]; }
 
 # ---- the guard: a private mount namespace with /sys/fs/cgroup hidden -------
 if [[ -z ${CGINIT_BENCH_GUARDED:-} ]]; then
-	[[ $(id -u) == 0 ]] || die "needs root (pid namespaces, /proc of other inits); run it as root"
+	# pid namespaces and the /proc of other inits: root, through sudo if
+	# need be.
+	. "$(dirname "$0")/../scripts/as-root.sh"
 	command -v unshare >/dev/null || die "unshare (util-linux) not found"
 	CGINIT_BENCH_GUARDED=1 exec unshare --mount --propagation private -- "$BASH" "${BASH_SOURCE[0]}" "$@"
 fi

@@ -3,9 +3,10 @@
 #   scripts/install-deps.sh build   compile cginit and cginit-static
 #   scripts/install-deps.sh test    also every test suite (make check)
 #   scripts/install-deps.sh bench   also the peers for make bench
-# Run as root (or with sudo). .ci/run uses it too, so CI and the README
+# As root, or through sudo, which it calls itself. .ci/run uses it too, so CI and the README
 # install exactly the same things.
 set -eu
+. "$(dirname "$0")/as-root.sh"
 what=${1:-test}
 build="gcc make libc6-dev musl-tools libcap-dev pkg-config dpkg-dev ca-certificates git"
 test="check libsubunit-dev util-linux mount procps qemu-system-x86 busybox-static runc cpio gzip python3 python3-yaml groff-base man-db valgrind cppcheck clang clang-tidy libclang-rt-14-dev"

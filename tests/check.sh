@@ -4,6 +4,8 @@
 # Each suite prints its own "N passed, N failed" line; a suite that prints
 # none, or exits non-zero with no failure counted, counts as one failure.
 set -u
+# The suites make namespaces and mounts: root, through sudo if need be.
+. "$(dirname "$0")/../scripts/as-root.sh"
 cd "$(dirname "$0")/.."
 total_pass=0 total_fail=0 total_skip=0 summary=""
 for stage in "$@"; do
