@@ -34,7 +34,7 @@ done
 # cginit must exit 7 with no valgrind error. The namespace hides the host's
 # cgroup tree (see tests/integration/lib.sh): --cgroup=auto finds none.
 unshare --pid --fork --mount --propagation private --mount-proc sh -c '
-	umount -R /sys/fs/cgroup 2>/dev/null; mount -t tmpfs none /sys/fs/cgroup
+	umount -R /sys/fs/cgroup 2>/dev/null; mount -t tmpfs none /sys/fs/cgroup || exit 99
 	exec '"$vg"' "$0" -w -- sh -c "i=0; while [ \$i -lt 200 ]; do (true &); i=\$((i+1)); done; sleep 0.5; exit 7"
 ' "$cginit" >"$log" 2>&1
 rc=$?
