@@ -87,7 +87,7 @@ check-examples: cginit
 	@tests/examples/check.sh $(CURDIR)/cginit
 
 # --user, --cap-drop, --cap-keep, --no-new-privs: the worker's /proc/self/status.
-check-privdrop: cginit cginit-static
+check-privdrop: cginit cginit-static $(HELPERS)
 	@tests/integration/privdrop.sh $(CURDIR)/cginit $(CURDIR)/cginit-static
 
 # ---- hardening: sanitizers, valgrind, static analysis, fuzzing ----------
@@ -117,7 +117,7 @@ check-asan-integration: $(BUILD)/asan/cginit $(HELPERS)
 check-asan-robustness: $(BUILD)/asan/cginit $(HELPERS)
 	@tests/integration/robustness.sh $(CURDIR)/$(BUILD)/asan/cginit
 
-check-asan-privdrop: $(BUILD)/asan/cginit
+check-asan-privdrop: $(BUILD)/asan/cginit $(HELPERS)
 	@tests/integration/privdrop.sh $(CURDIR)/$(BUILD)/asan/cginit
 
 # The unit tests and cginit as PID 1 under valgrind: no error, no leak.

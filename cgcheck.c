@@ -180,7 +180,13 @@ int cg_check(const struct cg_sys *sys, const struct cg_config *cfg, bool clone3,
 	report_features(&r, c_fd, cfg->names, clone3);
 	kv(&r, "CGINIT_SANDBOX:", "%s/%s/%s", strcmp(p.path, "/") ? p.path : "",
 	   cfg->names->sandbox, cfg->names->jobs);
-	kv(&r, "nsjail flags:", "--use_cgroupv2 --cgroupv2_mount \"$CGINIT_SANDBOX\"");
+	/* The safe recipe: a job must not reach cgroupfs, nor be outside uid
+	 * 0 (see the README's threat model). */
+	kv(&r, "nsjail flags:", "--use_cgroupv2 --cgroupv2_mount \"$CGINIT_SANDBOX\" "
+				"--tmpfsmount /sys/fs/cgroup");
+	kv(&r, "  root worker:", "also --user 65534:65534:1 --group 65534:65534:1 (never map "
+				"a job to uid 0 outside)");
+	kv(&r, "  masked /proc:", "also --disable_proc, unless the container is privileged");
 	close(c_fd);
 verdict:
 	kv(&r, "require mode:", "%s", r.n_reasons ? "would fail" : "would succeed");

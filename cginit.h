@@ -90,11 +90,14 @@ struct cg_names {
 	const char *jobs;    /* C/sandbox/jobs: per-job cgroups go here */
 };
 
+/* The limits of one cgroup of the layout (sandbox/ or jobs/), as the
+ * kernel spells them; NULL leaves the kernel's default ("max"). */
 struct cg_limits {
-	const char *memory_max;      /* memory.max of jobs/ */
-	const char *pids_max;        /* pids.max of jobs/ */
-	const char *cpu_max;         /* cpu.max of jobs/ */
-	const char *max_descendants; /* cgroup.max.descendants of jobs/ */
+	const char *memory_max;      /* memory.max */
+	const char *pids_max;        /* pids.max */
+	const char *cpu_max;         /* cpu.max */
+	const char *max_descendants; /* cgroup.max.descendants */
+	const char *max_depth;       /* cgroup.max.depth */
 };
 
 struct options {
@@ -111,7 +114,11 @@ struct options {
 	enum cgroup_mode cgroup_mode;
 	bool cgroup_mode_explicit; /* given on the command line or env */
 	const char *controllers;   /* extra controllers, comma or space list */
-	struct cg_limits limits;
+	struct cg_limits jobs_limits;    /* --jobs-*: all jobs together */
+	struct cg_limits sandbox_limits; /* --sandbox-*: worker and jobs together */
+	/* The first option that needs the layout (a limit, --delegate-to):
+	 * with one, a missing layout is fatal, whatever the mode. */
+	const char *layout_needed_by;
 	bool delegate;             /* --delegate-to UID[:GID] given */
 	uid_t delegate_uid;
 	gid_t delegate_gid;
@@ -122,6 +129,9 @@ struct options {
 	const char *cap_drop;
 	const char *cap_keep;
 	bool no_new_privs;
+	/* --user keeps today's bounding, inheritable set and lets setuid
+	 * binaries work (no no_new_privs): for a worker that needs sudo. */
+	bool allow_privilege_escalation;
 
 	/* diagnostics and the command */
 	bool check;
@@ -207,6 +217,10 @@ struct priv_plan {
 	uint64_t drop;          /* bit N: capability N */
 	bool keep_caps;         /* --cap-keep given */
 	uint64_t keep;
+	/* --user without --allow-privilege-escalation: no capability left
+	 * anywhere but what --cap-keep keeps, bounding set included, and
+	 * no_new_privs, so that no setuid binary can hand any back. */
+	bool least_privilege;
 	bool no_new_privs;
 };
 

@@ -4,16 +4,20 @@
  *
  *   C/                no processes; +cpu +memory +pids
  *   ├── init/         cginit and every process that was in C
- *   └── sandbox/      delegated; no processes; same controllers
- *       ├── worker/   the worker
- *       └── jobs/     the sandboxer's per-job cgroups go here
+ *   └── sandbox/      root's, with the limits of worker and jobs together;
+ *       │             only its cgroup.procs goes to the worker's uid
+ *       ├── worker/   the worker; root's
+ *       └── jobs/     root's limits for all jobs together; the directory
+ *                     goes to the worker's uid, for one cgroup per job
  *
  * The kernel rules that shape it (Documentation/admin-guide/cgroup-v2.rst):
- * - "no internal processes": controllers can be enabled in a cgroup's
- *   subtree_control only while it holds no processes, hence init/;
+ * - the no internal process constraint: controllers can be enabled in a
+ *   cgroup's subtree_control only while it holds no processes, hence
+ *   init/;
  * - delegation containment: moving a process needs write access to
  *   cgroup.procs of the common ancestor of source and destination, hence
- *   the worker sits next to jobs/ inside the delegated sandbox/.
+ *   the worker sits next to jobs/ inside sandbox/, whose cgroup.procs is
+ *   all that a move into a job needs beyond the job cgroup itself.
  */
 #include "cginit.h"
 
@@ -82,6 +86,28 @@ static int real_make_dir(void *ctx, int dirfd, const char *name)
 	return mkdirat(dirfd, name, 0755);
 }
 
+static int real_chown_at(void *ctx, int dirfd, const char *name, uid_t uid, gid_t gid)
+{
+	(void)ctx;
+	return fchownat(dirfd, name, uid, gid, name[0] ? AT_SYMLINK_NOFOLLOW : AT_EMPTY_PATH);
+}
+
+static int real_fd_magic(void *ctx, int fd, unsigned long *magic)
+{
+	(void)ctx;
+	struct statfs sfs;
+	if (fstatfs(fd, &sfs) < 0)
+		return -1;
+	*magic = (unsigned long)sfs.f_type;
+	return 0;
+}
+
+static int real_kill(void *ctx, pid_t pid, int sig)
+{
+	(void)ctx;
+	return kill(pid, sig);
+}
+
 static uint64_t real_now_ms(void *ctx)
 {
 	(void)ctx;
@@ -93,11 +119,13 @@ void cg_sys_default(struct cg_sys *sys)
 	memset(sys, 0, sizeof(*sys));
 	sys->proc = "/proc";
 	sys->sys_mount = "/sys/fs/cgroup";
-	sys->delegate_list = "/sys/kernel/cgroup/delegate";
 	sys->fs_info = real_fs_info;
 	sys->write_file = real_write_file;
 	sys->write_fd = real_write_fd;
 	sys->make_dir = real_make_dir;
+	sys->chown_at = real_chown_at;
+	sys->fd_magic = real_fd_magic;
+	sys->kill = real_kill;
 	sys->now_ms = real_now_ms;
 }
 
@@ -302,10 +330,32 @@ static bool has_v1_mounts(const char *mountinfo)
 	return false;
 }
 
+/* Whether a cgroup path has a ".." component. The kernel shows a cgroup
+ * above the root of the reader's cgroup namespace as "/../..": joined to
+ * the mount point, that path would lead outside C's namespace, and a write
+ * there would be a write outside C. */
+static bool has_dotdot(const char *path)
+{
+	for (const char *p = path; *p;) {
+		while (*p == '/')
+			p++;
+		const char *end = strchr(p, '/');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		if (n == 2 && p[0] == '.' && p[1] == '.')
+			return true;
+		p += n;
+	}
+	return false;
+}
+
 /* C = mount point + (our cgroup path with the mount's root cut off). */
 static int resolve_c(struct cg_probe *p, const char *mount_root, struct cg_err *err)
 {
 	const char *rel = p->rel;
+	if (rel[0] != '/' || has_dotdot(rel))
+		return cg_error(err, 0,
+				"cginit's cgroup '%s' is outside its cgroup namespace: start cginit "
+				"inside the container's cgroup namespace", rel);
 	size_t rootlen = strcmp(mount_root, "/") == 0 ? 0 : strlen(mount_root);
 	if (rootlen && (strncmp(rel, mount_root, rootlen) != 0 ||
 			(rel[rootlen] != '/' && rel[rootlen] != '\0')))
@@ -322,11 +372,49 @@ static int resolve_c(struct cg_probe *p, const char *mount_root, struct cg_err *
 	return 0;
 }
 
+int cg_probe_text(const char *mountinfo, const char *cgroups, const char *sys_mount,
+		  struct cg_probe *p, struct cg_err *err)
+{
+	char mount_root[CG_PATH_MAX];
+	memset(p, 0, sizeof(*p));
+	bool v2 = cg_find_cgroup2_mount(mountinfo, sys_mount, p->mount, sizeof(p->mount),
+				     mount_root, sizeof(mount_root));
+	int unified = cg_unified_path(cgroups, p->rel, sizeof(p->rel));
+	if (unified < 0)
+		return cg_error(err, ENAMETOOLONG, "cginit's cgroup path in /proc/self/cgroup");
+	if (!v2 || unified == 0) {
+		p->hier = has_v1_mounts(mountinfo) ? CG_HIER_V1 : CG_HIER_NONE;
+		return 0;
+	}
+	p->hier = CG_HIER_V2;
+	return resolve_c(p, mount_root, err);
+}
+
+/* A tmpfs of v1 hierarchies next to a cgroup2 mount is the hybrid layout;
+ * there the v2 tree usually holds no controllers at all. A file-existence
+ * test cannot tell this apart from v2. */
+static int classify_mounts(const struct cg_sys *sys, const char *mountinfo,
+			   struct cg_probe *p, struct cg_err *err)
+{
+	unsigned long magic;
+	if (sys->fs_info(sys->ctx, p->mount, &magic, &p->readonly) < 0)
+		return cg_error(err, errno, "statfs %s", p->mount);
+	if (magic != CGROUP2_MAGIC)
+		return cg_error(err, 0, "%s is in mountinfo as cgroup2 but statfs says 0x%lx",
+				p->mount, magic);
+	unsigned long sys_magic;
+	bool sys_ro;
+	if (strcmp(p->mount, sys->sys_mount) != 0 &&
+	    sys->fs_info(sys->ctx, sys->sys_mount, &sys_magic, &sys_ro) == 0 &&
+	    sys_magic != CGROUP2_MAGIC && has_v1_mounts(mountinfo))
+		p->hier = CG_HIER_HYBRID;
+	return 0;
+}
+
 int cg_probe(const struct cg_sys *sys, struct cg_probe *p, struct cg_err *err)
 {
 	int ret = -1;
 	char *mountinfo = NULL, *cgroups = NULL;
-	char mount_root[CG_PATH_MAX];
 	memset(p, 0, sizeof(*p));
 	int procfd = open(sys->proc, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (procfd < 0)
@@ -341,45 +429,24 @@ int cg_probe(const struct cg_sys *sys, struct cg_probe *p, struct cg_err *err)
 		cg_error(err, errno, "read %s/self/cgroup", sys->proc);
 		goto out;
 	}
-	bool v2 = cg_find_cgroup2_mount(mountinfo, sys->sys_mount, p->mount, sizeof(p->mount),
-				     mount_root, sizeof(mount_root));
-	int unified = cg_unified_path(cgroups, p->rel, sizeof(p->rel));
-	if (unified < 0) {
-		cg_error(err, ENAMETOOLONG, "cginit's cgroup path in %s/self/cgroup", sys->proc);
+	if (cg_probe_text(mountinfo, cgroups, sys->sys_mount, p, err) < 0)
 		goto out;
-	}
-	if (!v2 || unified == 0) {
-		p->hier = has_v1_mounts(mountinfo) ? CG_HIER_V1 : CG_HIER_NONE;
-		ret = 0;
+	if (p->hier == CG_HIER_V2 && classify_mounts(sys, mountinfo, p, err) < 0)
 		goto out;
-	}
-	unsigned long magic;
-	if (sys->fs_info(sys->ctx, p->mount, &magic, &p->readonly) < 0) {
-		cg_error(err, errno, "statfs %s", p->mount);
-		goto out;
-	}
-	/* A tmpfs of v1 hierarchies next to a cgroup2 mount is the hybrid
-	 * layout; there the v2 tree usually holds no controllers at all. A
-	 * file-existence test cannot tell this apart from v2. */
-	if (magic != CGROUP2_MAGIC) {
-		cg_error(err, 0, "%s is in mountinfo as cgroup2 but statfs says 0x%lx", p->mount,
-			 magic);
-		goto out;
-	}
-	unsigned long sys_magic;
-	bool sys_ro;
-	if (strcmp(p->mount, sys->sys_mount) != 0 &&
-	    sys->fs_info(sys->ctx, sys->sys_mount, &sys_magic, &sys_ro) == 0 &&
-	    sys_magic != CGROUP2_MAGIC && has_v1_mounts(mountinfo))
-		p->hier = CG_HIER_HYBRID;
-	else
-		p->hier = CG_HIER_V2;
-	ret = resolve_c(p, mount_root, err);
+	/* Root in a container, or a user the cgroup was delegated to. */
+	p->writable = p->hier == CG_HIER_V2 && !p->readonly &&
+		      faccessat(AT_FDCWD, p->path, W_OK, AT_EACCESS) == 0;
+	ret = 0;
 out:
 	free(mountinfo);
 	free(cgroups);
 	close(procfd);
 	return ret;
+}
+
+bool cg_nothing_to_bootstrap(const struct cg_probe *p)
+{
+	return p->hier != CG_HIER_V2 || p->readonly || !p->writable;
 }
 
 /* ---- evacuation ---------------------------------------------------------- */
@@ -561,7 +628,7 @@ static const char *enable_hint(int errnum)
 {
 	switch (errnum) {
 	case EBUSY:
-		return "the cgroup still holds processes (no internal processes rule)";
+		return "the cgroup still holds processes (no internal process constraint)";
 	case EOPNOTSUPP:
 		return "the cgroup is threaded, and domain controllers need a domain cgroup";
 	case EROFS:
@@ -667,60 +734,141 @@ static int write_limit(const struct cg_sys *sys, int fd, const char *file, const
 	return 0;
 }
 
-static int apply_limits(const struct cg_sys *sys, int jobs_fd, const struct cg_limits *lim,
+/* Limits of sandbox/ or jobs/. Their files belong to the parent's side of
+ * the delegation: root made them (the kernel gives a controller's files
+ * the owner of whoever enabled it, here root), and root keeps them. */
+static int apply_limits(const struct cg_sys *sys, int fd, const struct cg_limits *lim,
 			const char *where, struct cg_err *err)
 {
 	if (!lim)
 		return 0;
-	if (write_limit(sys, jobs_fd, "memory.max", lim->memory_max, where, err) < 0 ||
-	    write_limit(sys, jobs_fd, "pids.max", lim->pids_max, where, err) < 0 ||
-	    write_limit(sys, jobs_fd, "cpu.max", lim->cpu_max, where, err) < 0 ||
-	    write_limit(sys, jobs_fd, "cgroup.max.descendants", lim->max_descendants, where,
-			err) < 0)
+	if (write_limit(sys, fd, "memory.max", lim->memory_max, where, err) < 0 ||
+	    write_limit(sys, fd, "pids.max", lim->pids_max, where, err) < 0 ||
+	    write_limit(sys, fd, "cpu.max", lim->cpu_max, where, err) < 0 ||
+	    write_limit(sys, fd, "cgroup.max.descendants", lim->max_descendants, where,
+			err) < 0 ||
+	    write_limit(sys, fd, "cgroup.max.depth", lim->max_depth, where, err) < 0)
 		return -1;
 	return 0;
 }
 
-/* The files a delegatee must own: the kernel lists them in
- * /sys/kernel/cgroup/delegate; older kernels lack that file. */
-static void delegate_files(const struct cg_sys *sys, char *buf, size_t len)
+/*
+ * Ownership of the layout: the minimal delegation (cgroup-v2.rst,
+ * "Delegation" and "Delegation Containment"; systemd's Delegate=). The
+ * delegatee, the worker's uid, gets what a sandboxer needs to make one
+ * cgroup per job and move a child into it, and nothing else:
+ *
+ *   sandbox/cgroup.procs  a move from worker/ into jobs/<job> needs write
+ *                         access to cgroup.procs of the common ancestor,
+ *                         sandbox/ (clone3 CLONE_INTO_CGROUP too). Nothing
+ *                         can be moved into sandbox/ itself: its controllers
+ *                         are on, and the no internal process constraint
+ *                         answers EBUSY.
+ *   jobs/ (the directory) mkdir and rmdir of job cgroups. The kernel gives
+ *                         a new cgroup and its files to its creator, so each
+ *                         job cgroup is the delegatee's, and jobs/ caps them
+ *                         all together.
+ *
+ * Root keeps everything else, on every run, whatever an earlier run or
+ * version gave away:
+ *   sandbox/ (directory)  its owner could mkdir an unlimited sibling of
+ *                         jobs/, or rmdir jobs/ and make it again unlimited;
+ *   cgroup.subtree_control, everywhere: turning a controller off and on
+ *                         makes the kernel re-create the limit files below,
+ *                         owned by the writer;
+ *   cgroup.threads        thread migration, which no sandboxer needs;
+ *   every limit file      memory.max, pids.max, cpu.max, cgroup.max.*:
+ *                         the limits of a delegated cgroup are its parent's;
+ *   worker/ and its files no job can join the worker's cgroup, nor make
+ *                         cgroups in it;
+ *   jobs/cgroup.procs     a move between two jobs has jobs/ as its common
+ *                         ancestor, so no job can move into another job.
+ * The job cgroups below jobs/ keep their owner: they are the delegatee's.
+ */
+/* A directory stream of its own for dirfd: a dup() would share dirfd's
+ * offset, and a second walk over the same cgroup would read nothing. */
+static DIR *open_dir_stream(int dirfd)
 {
-	if (cg_read_small(AT_FDCWD, sys->delegate_list, buf, len) <= 0)
-		cg_fmt(buf, len, "cgroup.procs\ncgroup.subtree_control\ncgroup.threads\n");
-}
-
-static int delegate_one(int fd, const char *files, uid_t uid, gid_t gid, const char *where,
-			struct cg_err *err)
-{
-	if (fchown(fd, uid, gid) < 0)
-		return cg_error(err, errno, "chown %s to %d:%d", where, (int)uid, (int)gid);
-	for (const char *f = files; *f;) {
-		const char *eol = end_of_line(f);
-		char name[64];
-		size_t n = (size_t)(eol - f);
-		if (n > 0 && n < sizeof(name)) {
-			memcpy(name, f, n);
-			name[n] = '\0';
-			if (fchownat(fd, name, uid, gid, 0) < 0 && errno != ENOENT)
-				return cg_error(err, errno, "chown %s/%s to %d:%d", where, name,
-						(int)uid, (int)gid);
-		}
-		f = *eol ? eol + 1 : eol;
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	DIR *dir = fdopendir(fd);
+	if (!dir) {
+		int saved = errno;
+		close(fd);
+		errno = saved;
 	}
+	return dir;
+}
+
+enum layout_dir { DIR_SANDBOX, DIR_WORKER, DIR_JOBS };
+
+/* The one file of a layout directory that goes to the delegatee ("." for
+ * the directory itself), or NULL. */
+static const char *delegated_entry(enum layout_dir which)
+{
+	switch (which) {
+	case DIR_SANDBOX: return "cgroup.procs";
+	case DIR_JOBS: return ".";
+	default: return NULL;
+	}
+}
+
+static int own_entry(const struct cg_sys *sys, int fd, const char *name, bool delegated,
+		     const struct cg_config *cfg, const char *where, struct cg_err *err)
+{
+	uid_t uid = delegated && cfg->delegate ? cfg->uid : 0;
+	gid_t gid = delegated && cfg->delegate ? cfg->gid : 0;
+	const char *file = strcmp(name, ".") == 0 ? "" : name;
+	if (sys->chown_at(sys->ctx, fd, file, uid, gid) < 0)
+		return cg_error(err, errno, "chown %s%s%s to %d:%d", where, file[0] ? "/" : "",
+				file, (int)uid, (int)gid);
 	return 0;
 }
 
-static int delegate_layout(const struct cg_sys *sys, const struct cg_layout *l,
-			   const struct cg_config *cfg, struct cg_err *err)
+/* Every file of one layout directory root's, but the delegated one. */
+static int own_dir(const struct cg_sys *sys, int fd, enum layout_dir which,
+		   const struct cg_config *cfg, const char *where, struct cg_err *err)
 {
-	char files[1024], where[CG_PATH_MAX + 64];
-	delegate_files(sys, files, sizeof(files));
-	if (delegate_one(l->sandbox_fd, files, cfg->uid, cfg->gid, l->sandbox_path, err) < 0)
+	const char *delegated = delegated_entry(which);
+	int ret = -1;
+	DIR *dir = open_dir_stream(fd);
+	if (!dir)
+		return cg_error(err, errno, "read directory %s", where);
+	if (own_entry(sys, fd, ".", delegated && strcmp(delegated, ".") == 0, cfg, where, err) < 0)
+		goto out;
+	struct dirent *de;
+	errno = 0;
+	while ((de = readdir(dir)) != NULL) {
+		/* Directories below are job cgroups (or cgroups a previous
+		 * run's worker made): not the layout's, left as they are. */
+		if (de->d_type == DT_DIR)
+			continue;
+		bool is_delegated = delegated && strcmp(de->d_name, delegated) == 0;
+		if (own_entry(sys, fd, de->d_name, is_delegated, cfg, where, err) < 0)
+			goto out;
+		errno = 0;
+	}
+	if (errno) {
+		cg_error(err, errno, "read directory %s", where);
+		goto out;
+	}
+	ret = 0;
+out:
+	closedir(dir);
+	return ret;
+}
+
+static int own_layout(const struct cg_sys *sys, const struct cg_layout *l,
+		      const struct cg_config *cfg, struct cg_err *err)
+{
+	char worker[CG_PATH_MAX + 64];
+	cg_fmt(worker, sizeof(worker), "%s/%s", l->sandbox_path, cfg->names->worker);
+	if (own_dir(sys, l->sandbox_fd, DIR_SANDBOX, cfg, l->sandbox_path, err) < 0 ||
+	    own_dir(sys, l->worker_fd, DIR_WORKER, cfg, worker, err) < 0 ||
+	    own_dir(sys, l->jobs_fd, DIR_JOBS, cfg, l->jobs_path, err) < 0)
 		return -1;
-	cg_fmt(where, sizeof(where), "%s/%s", l->sandbox_path, cfg->names->worker);
-	if (delegate_one(l->worker_fd, files, cfg->uid, cfg->gid, where, err) < 0)
-		return -1;
-	return delegate_one(l->jobs_fd, files, cfg->uid, cfg->gid, l->jobs_path, err);
+	return 0;
 }
 
 static int check_domain(int c_fd, const char *where, struct cg_err *err)
@@ -755,9 +903,11 @@ static int build_sandbox(const struct cg_sys *sys, const struct cg_config *cfg,
 		return -1;
 	if (cg_enable_controllers(sys, l->jobs_fd, l->jobs_path, wanted, -1, NULL, 0, err) < 0)
 		return -1;
-	if (apply_limits(sys, l->jobs_fd, cfg->limits, l->jobs_path, err) < 0)
+	if (apply_limits(sys, l->sandbox_fd, cfg->sandbox_limits, l->sandbox_path, err) < 0 ||
+	    apply_limits(sys, l->jobs_fd, cfg->jobs_limits, l->jobs_path, err) < 0)
 		return -1;
-	return cfg->delegate ? delegate_layout(sys, l, cfg, err) : 0;
+	/* Last: nothing is the delegatee's before every limit is in place. */
+	return own_layout(sys, l, cfg, err);
 }
 
 static int layout_paths(const struct cg_probe *p, const struct cg_config *cfg,
@@ -790,7 +940,33 @@ static int usable_hierarchy(const struct cg_probe *p, struct cg_err *err)
 		return cg_error(err, EROFS, "cgroupfs is read-only at %s: run the container with "
 				"--privileged, or podman --security-opt unmask=/sys/fs/cgroup, or "
 				"mount /sys/fs/cgroup rw in the runtime's config", p->mount);
+	if (!p->writable)
+		return cg_error(err, EACCES, "cginit cannot write its cgroup %s: run cginit as "
+				"root in the container, or delegate that cgroup to its uid", p->path);
 	return 0;
+}
+
+/* The path came from text; the open directory must really be cgroup2
+ * (a bind mount or a symlink could put something else there). */
+static int open_c(const struct cg_sys *sys, const char *path, struct cg_err *err)
+{
+	unsigned long magic;
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return cg_error(err, errno, "open %s", path);
+	if (sys->fd_magic(sys->ctx, fd, &magic) < 0) {
+		cg_error(err, errno, "statfs %s", path);
+		goto fail;
+	}
+	if (magic != CGROUP2_MAGIC) {
+		cg_error(err, 0, "%s is not on a cgroup2 filesystem (statfs type 0x%lx): "
+			 "mount cgroup2 on %s", path, magic, path);
+		goto fail;
+	}
+	return fd;
+fail:
+	close(fd);
+	return -1;
 }
 
 int cg_bootstrap(const struct cg_sys *sys, const struct cg_probe *p,
@@ -801,11 +977,9 @@ int cg_bootstrap(const struct cg_sys *sys, const struct cg_probe *p,
 	if (usable_hierarchy(p, err) < 0 || layout_paths(p, cfg, l, err) < 0 ||
 	    cg_wanted_controllers(cfg->extra_controllers, wanted, sizeof(wanted), err) < 0)
 		goto fail;
-	l->c_fd = open(p->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (l->c_fd < 0) {
-		cg_error(err, errno, "open %s", p->path);
+	l->c_fd = open_c(sys, p->path, err);
+	if (l->c_fd < 0)
 		goto fail;
-	}
 	if (check_domain(l->c_fd, l->c_path, err) < 0)
 		goto fail;
 	l->init_fd = make_cgroup(sys, l->c_fd, cfg->names->init, l->c_path, err);
@@ -834,42 +1008,80 @@ int cg_enter(const struct cg_sys *sys, int dirfd)
 	return 0;
 }
 
-/* Sends SIGKILL to every pid in dirfd's subtree; returns how many. */
-static unsigned kill_listed(int dirfd, int depth)
+/* What one walk of the sweep saw: how many processes were listed (each
+ * sent SIGKILL) and whether any cgroup could not be read or a process not
+ * be killed. */
+struct sweep {
+	unsigned listed;
+	bool failed;
+	int errnum;
+};
+
+static void sweep_failed(struct sweep *sw, int errnum)
 {
-	unsigned n = 0;
+	if (!sw->failed)
+		sw->errnum = errnum;
+	sw->failed = true;
+}
+
+/* SIGKILL to every process listed in dirfd's cgroup.procs. */
+static void sweep_procs(const struct cg_sys *sys, int dirfd, struct sweep *sw)
+{
 	char *procs = cg_read_all(dirfd, "cgroup.procs", CG_READ_MAX);
-	if (procs) {
-		const char *cursor = procs;
-		long pid;
-		while (cg_next_pid(&cursor, &pid)) {
-			if (pid > 0 && kill((pid_t)pid, SIGKILL) == 0)
-				n++;
-		}
-		free(procs);
+	if (!procs) {
+		/* ENOENT and ENODEV: the cgroup was removed under us. */
+		if (errno != ENOENT && errno != ENODEV)
+			sweep_failed(sw, errno);
+		return;
 	}
-	if (depth > 32)
-		return n;
-	int dup_fd = dup(dirfd);
-	DIR *dir = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+	const char *cursor = procs;
+	long pid;
+	while (cg_next_pid(&cursor, &pid)) {
+		if (pid <= 0)
+			continue;
+		sw->listed++;
+		/* ESRCH: it exited since the read, and is no longer listed. */
+		if (sys->kill(sys->ctx, (pid_t)pid, SIGKILL) < 0 && errno != ESRCH)
+			sweep_failed(sw, errno);
+	}
+	free(procs);
+}
+
+/* The whole subtree of dirfd, depth first. Every directory is a cgroup:
+ * only "." and ".." are skipped, since "mkdir .hidden" is a legal cgroup,
+ * and there is no depth cap, since a job can nest as deep as
+ * cgroup.max.depth lets it. Running out of fds fails the walk. */
+static void sweep_tree(const struct cg_sys *sys, int dirfd, struct sweep *sw)
+{
+	sweep_procs(sys, dirfd, sw);
+	DIR *dir = open_dir_stream(dirfd);
 	if (!dir) {
-		if (dup_fd >= 0)
-			close(dup_fd);
-		return n;
+		sweep_failed(sw, errno);
+		return;
 	}
 	struct dirent *de;
+	errno = 0;
 	while ((de = readdir(dir)) != NULL) {
-		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+		const char *n = de->d_name;
+		if (de->d_type != DT_DIR || strcmp(n, ".") == 0 || strcmp(n, "..") == 0) {
+			errno = 0;
 			continue;
-		int sub = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (sub >= 0) {
-			n += kill_listed(sub, depth + 1);
-			close(sub);
 		}
+		int sub = openat(dirfd, n, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (sub >= 0) {
+			sweep_tree(sys, sub, sw);
+			close(sub);
+		} else if (errno != ENOENT) {
+			sweep_failed(sw, errno);
+		}
+		errno = 0;
 	}
+	if (errno)
+		sweep_failed(sw, errno);
 	closedir(dir);
-	return n;
 }
+
+#define CG_SWEEP_TIMEOUT_MS 2000
 
 int cg_kill_tree(const struct cg_sys *sys, int dirfd, const char *where)
 {
@@ -879,15 +1091,22 @@ int cg_kill_tree(const struct cg_sys *sys, int dirfd, const char *where)
 		return 0;
 	if (errno != ENOENT)
 		cg_error(NULL, errno, "write 1 to %s/cgroup.kill", where);
-	/* No cgroup.kill before Linux 5.14: kill what is listed, repeatedly,
-	 * since a process may fork between our read and our kill. */
-	uint64_t deadline = sys->now_ms(sys->ctx) + 2000;
-	while (kill_listed(dirfd, 0) > 0) {
+	/* No cgroup.kill before Linux 5.14: kill what is listed, walk after
+	 * walk, since a process may fork between our read and our kill,
+	 * until one whole walk reads every cgroup and lists nobody. */
+	uint64_t deadline = sys->now_ms(sys->ctx) + CG_SWEEP_TIMEOUT_MS;
+	for (;;) {
+		struct sweep sw = {0};
+		sweep_tree(sys, dirfd, &sw);
+		if (sw.failed)
+			return cg_error(NULL, sw.errnum, "sweep of %s: a cgroup could not be read "
+					"or a process not be killed", where);
+		if (sw.listed == 0)
+			return 0;
 		if (sys->now_ms(sys->ctx) > deadline)
-			return cg_error(NULL, EBUSY, "%s still holds processes after 2 s of SIGKILL",
-					where);
+			return cg_error(NULL, EBUSY, "%s still holds processes after %d ms of SIGKILL",
+					where, CG_SWEEP_TIMEOUT_MS);
 		struct timespec pause = {.tv_sec = 0, .tv_nsec = 5000000L};
 		nanosleep(&pause, NULL);
 	}
-	return 0;
 }

@@ -36,7 +36,6 @@ struct cg_limits;
 struct cg_sys {
 	const char *proc;          /* "/proc": self/cgroup, self/mountinfo, PID/stat */
 	const char *sys_mount;     /* "/sys/fs/cgroup": where cgroup2 is expected */
-	const char *delegate_list; /* "/sys/kernel/cgroup/delegate" */
 	/* statfs f_type and statvfs ST_RDONLY of path. */
 	int (*fs_info)(void *ctx, const char *path, unsigned long *magic, bool *readonly);
 	/* One write(2) of buf to dirfd/name; -1 with errno on failure. */
@@ -46,6 +45,12 @@ struct cg_sys {
 	int (*write_fd)(void *ctx, int fd, const char *buf, size_t len);
 	/* mkdirat; EEXIST is reported as such. */
 	int (*make_dir)(void *ctx, int dirfd, const char *name);
+	/* fchownat of dirfd/name, or of dirfd itself when name is "". */
+	int (*chown_at)(void *ctx, int dirfd, const char *name, uid_t uid, gid_t gid);
+	/* fstatfs f_type of an open file: that C really is on cgroup2. */
+	int (*fd_magic)(void *ctx, int fd, unsigned long *magic);
+	/* kill(2), for the sweep of the kernels without cgroup.kill. */
+	int (*kill)(void *ctx, pid_t pid, int sig);
 	uint64_t (*now_ms)(void *ctx);
 	void *ctx;
 };
@@ -68,17 +73,28 @@ struct cg_probe {
 	char rel[CG_PATH_MAX];    /* C as /proc/self/cgroup names it: "/" or "/docker/x" */
 	char path[CG_PATH_MAX];   /* C as an absolute path */
 	bool readonly;
+	bool writable;         /* C/cgroup.procs is writable by cginit */
 	bool ns_root;          /* C is the root of our cgroup namespace */
 };
 
 /* Finds C and tells v1, hybrid and v2 apart. Writes nothing. */
 int cg_probe(const struct cg_sys *sys, struct cg_probe *p, struct cg_err *err);
+/* The text part of the probe, exposed for tests and fuzzing: from
+ * mountinfo and /proc/self/cgroup, the cgroup2 mount, C, and hier V2 (or
+ * V1, NONE); refuses a C outside the mount or the cgroup namespace. */
+int cg_probe_text(const char *mountinfo, const char *cgroups, const char *sys_mount,
+		  struct cg_probe *p, struct cg_err *err);
+/* Whether the probe found no writable cgroup v2 at all (v1, hybrid, none,
+ * read-only, or not cginit's to write): nothing a layout could be made in,
+ * as opposed to a layout that was possible and failed. */
+bool cg_nothing_to_bootstrap(const struct cg_probe *p);
 
 struct cg_config {
 	const struct cg_names *names;
-	const struct cg_limits *limits;
+	const struct cg_limits *jobs_limits;    /* on jobs/, may be NULL */
+	const struct cg_limits *sandbox_limits; /* on sandbox/, may be NULL */
 	const char *extra_controllers; /* comma or space list, may be NULL */
-	bool delegate;
+	bool delegate;                 /* hand uid:gid what a sandboxer needs */
 	uid_t uid;
 	gid_t gid;
 };
@@ -133,7 +149,9 @@ int cg_wanted_controllers(const char *extra, char *out, size_t len, struct cg_er
 int cg_enter(const struct cg_sys *sys, int dirfd);
 
 /* Kills every process in the cgroup dirfd and below: cgroup.kill where the
- * kernel has it (5.14+), else SIGKILL to each listed pid until empty. */
+ * kernel has it (5.14+), else SIGKILL to each listed pid, over the whole
+ * tree, until a walk reads every cgroup and finds it empty. -1 unless the
+ * tree was read and emptied. */
 int cg_kill_tree(const struct cg_sys *sys, int dirfd, const char *where);
 
 /* --check: prints what the bootstrap would find, writes nothing. Returns 0

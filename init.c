@@ -7,6 +7,7 @@
 #include "cginit.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@ struct run {
 	struct cg_sys sys;
 	struct cg_layout layout;
 	bool have_layout;
+	pid_t worker; /* 0 until spawned */
 };
 
 /* What the child does between fork and exec. */
@@ -38,16 +40,31 @@ static int before_exec(void *ctx, bool in_cgroup)
 static int kill_sandbox(void *ctx)
 {
 	struct run *run = ctx;
-	return cg_kill_tree(&run->sys, run->layout.sandbox_fd, run->layout.sandbox_path);
+	int rc = cg_kill_tree(&run->sys, run->layout.sandbox_fd, run->layout.sandbox_path);
+	/* And the worker's process group, whatever the sweep managed: a
+	 * kernel without cgroup.kill leaves a window between a walk's read
+	 * and its kill. The group's number cannot have been reused: a reaped
+	 * leader's pid stays taken while any member of its group lives. */
+	if (run->worker > 0)
+		kill(-run->worker, SIGKILL);
+	return rc;
+}
+
+/* --cgroup=require, or an option that only the layout can honour (a
+ * limit, --delegate-to): no layout is then fatal. */
+static bool layout_required(const struct options *opt)
+{
+	return opt->cgroup_mode == CGROUP_REQUIRE || opt->layout_needed_by;
 }
 
 static bool should_bootstrap(const struct options *opt, bool pid1)
 {
 	/* As a subreaper, C is likely someone else's cgroup: only touch it
-	 * when asked to in so many words. */
+	 * when asked to in so many words. options_parse refused off with
+	 * an option that needs the layout. */
 	if (opt->cgroup_mode == CGROUP_OFF)
 		return false;
-	return opt->cgroup_mode == CGROUP_REQUIRE || pid1;
+	return layout_required(opt) || pid1;
 }
 
 static void cgroup_config(const struct options *opt, const struct priv_plan *priv,
@@ -55,7 +72,8 @@ static void cgroup_config(const struct options *opt, const struct priv_plan *pri
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->names = &opt->names;
-	cfg->limits = &opt->limits;
+	cfg->jobs_limits = &opt->jobs_limits;
+	cfg->sandbox_limits = &opt->sandbox_limits;
 	cfg->extra_controllers = opt->controllers;
 	if (opt->delegate) {
 		cfg->delegate = true;
@@ -99,21 +117,31 @@ static int bootstrap_cgroups(struct run *run, bool pid1)
 	if (!should_bootstrap(&run->opt, pid1))
 		return 0;
 	cgroup_config(&run->opt, &run->priv, &cfg);
-	if (cg_probe(&run->sys, &probe, &err) == 0 &&
-	    cg_bootstrap(&run->sys, &probe, &cfg, &run->layout, &err) == 0) {
+	bool probed = cg_probe(&run->sys, &probe, &err) == 0;
+	if (probed && cg_bootstrap(&run->sys, &probe, &cfg, &run->layout, &err) == 0) {
 		run->have_layout = true;
 		cg_log(LOG_INFO, "cgroup layout ready in %s: %u processes moved to %s/, "
 		       "controllers %s", run->layout.c_path, run->layout.moved,
 		       run->opt.names.init, run->layout.controllers);
 		return export_layout(run);
 	}
-	if (run->opt.cgroup_mode == CGROUP_REQUIRE) {
+	if (run->opt.layout_needed_by && run->opt.cgroup_mode != CGROUP_REQUIRE) {
+		/* Fail closed: a limit asked for is never silently dropped. */
+		cg_log(LOG_ERROR, "%s needs the cgroup layout, which cannot be made: %s",
+		       run->opt.layout_needed_by, err.msg);
+		return -1;
+	}
+	if (layout_required(&run->opt)) {
 		cg_err_print(&err, LOG_ERROR);
 		return -1;
 	}
-	/* auto: one line that says why, then carry on as a plain init, so
-	 * that cginit stays a drop-in for tini in unprivileged containers. */
-	cg_log(LOG_WARN, "no cgroup layout, running as a plain init: %s", err.msg);
+	/* auto, as a drop-in for tini: where there is no writable cgroup v2
+	 * at all (docker run --init, any unprivileged container), a plain
+	 * init without a word; where a layout was possible and failed, one
+	 * line that says why. */
+	bool nothing_to_do = probed && cg_nothing_to_bootstrap(&probe);
+	cg_log(nothing_to_do ? LOG_INFO : LOG_WARN, "no cgroup layout, running as a plain init: %s",
+	       err.msg);
 	return 0;
 }
 
@@ -154,6 +182,7 @@ static int run_worker(struct run *run, const sigset_t *inherited, bool pid1)
 	pid_t worker = reaper_spawn(run->opt.argv, inherited, &hooks);
 	if (worker < 0)
 		return EXIT_CGINIT_FAILURE;
+	run->worker = worker;
 	/* Pin no mount: the worker keeps its cwd, cginit does not need one. */
 	if (chdir("/") < 0)
 		cg_error(NULL, errno, "chdir /");

@@ -33,15 +33,22 @@ static const char usage_text[] =
 	"      --jobs-memory-max V  memory.max for all jobs together\n"
 	"      --jobs-pids-max N    pids.max for all jobs together\n"
 	"      --jobs-cpu-max V     cpu.max for all jobs together (\"QUOTA PERIOD\")\n"
-	"      --jobs-max-descendants N\n"
-	"                           cgroup.max.descendants of the jobs cgroup\n"
+	"      --jobs-max-descendants N, --jobs-max-depth N\n"
+	"                           cgroup.max.descendants, .max.depth of jobs/\n"
+	"      --sandbox-memory-max V, --sandbox-pids-max N, --sandbox-cpu-max V,\n"
+	"      --sandbox-max-descendants N, --sandbox-max-depth N\n"
+	"                           the same for the worker and all jobs together\n"
 	"      --delegate-to UID[:GID]\n"
-	"                           chown the sandbox subtree to UID:GID\n"
+	"                           let UID:GID make job cgroups in jobs/\n"
+	"                           (any limit or --delegate-to needs the layout)\n"
 	"      --init-name, --sandbox-name, --worker-name, --jobs-name NAME\n"
 	"                           rename the cgroups of the layout\n"
 	"\n"
 	"Privileges:\n"
-	"      --user USER[:GROUP]  run the worker as USER\n"
+	"      --user USER[:GROUP]  run the worker as USER, with no_new_privs and\n"
+	"                           no capabilities (bounding set included)\n"
+	"      --allow-privilege-escalation\n"
+	"                           --user keeps the bounding set, setuid works\n"
 	"      --cap-drop LIST      drop these capabilities from the worker\n"
 	"      --cap-keep LIST      keep only these capabilities (also as --user)\n"
 	"      --no-new-privs       set no_new_privs for the worker\n"
@@ -56,7 +63,7 @@ static const char usage_text[] =
 	"\n"
 	"Environment: CGINIT_SUBREAPER, CGINIT_VERBOSITY, CGINIT_KILL_PROCESS_GROUP\n"
 	"(or their TINI_ aliases), CGINIT_CGROUP_MODE, CGINIT_USER, CGINIT_CAP_DROP,\n"
-	"CGINIT_CAP_KEEP, CGINIT_NO_NEW_PRIVS.\n"
+	"CGINIT_CAP_KEEP, CGINIT_NO_NEW_PRIVS, CGINIT_ALLOW_PRIVILEGE_ESCALATION.\n"
 	"Exit status: the worker's, 128+N if it died of signal N, 125 if cginit\n"
 	"failed, 126 if the command cannot run, 127 if not found.\n";
 
@@ -341,6 +348,8 @@ static int apply_env(struct options *opt, getenv_fn env)
 	if ((v = env("CGINIT_CAP_KEEP")) != NULL && *v)
 		opt->cap_keep = v;
 	opt->no_new_privs = env_flag(env, "CGINIT_NO_NEW_PRIVS", NULL);
+	opt->allow_privilege_escalation =
+		env_flag(env, "CGINIT_ALLOW_PRIVILEGE_ESCALATION", NULL);
 	v = env("CGINIT_CGROUP_MODE");
 	if (v) {
 		if (parse_cgroup_mode(v, &opt->cgroup_mode) < 0) {
@@ -362,6 +371,12 @@ enum {
 	OPT_JOBS_PIDS_MAX,
 	OPT_JOBS_CPU_MAX,
 	OPT_JOBS_MAX_DESCENDANTS,
+	OPT_JOBS_MAX_DEPTH,
+	OPT_SANDBOX_MEMORY_MAX,
+	OPT_SANDBOX_PIDS_MAX,
+	OPT_SANDBOX_CPU_MAX,
+	OPT_SANDBOX_MAX_DESCENDANTS,
+	OPT_SANDBOX_MAX_DEPTH,
 	OPT_DELEGATE_TO,
 	OPT_INIT_NAME,
 	OPT_SANDBOX_NAME,
@@ -371,6 +386,7 @@ enum {
 	OPT_CAP_DROP,
 	OPT_CAP_KEEP,
 	OPT_NO_NEW_PRIVS,
+	OPT_ALLOW_PRIVILEGE_ESCALATION,
 	OPT_CHECK,
 	OPT_DRY_RUN,
 	OPT_VERSION,
@@ -398,6 +414,12 @@ static const struct long_option long_options[] = {
 	{"jobs-pids-max", true, OPT_JOBS_PIDS_MAX},
 	{"jobs-cpu-max", true, OPT_JOBS_CPU_MAX},
 	{"jobs-max-descendants", true, OPT_JOBS_MAX_DESCENDANTS},
+	{"jobs-max-depth", true, OPT_JOBS_MAX_DEPTH},
+	{"sandbox-memory-max", true, OPT_SANDBOX_MEMORY_MAX},
+	{"sandbox-pids-max", true, OPT_SANDBOX_PIDS_MAX},
+	{"sandbox-cpu-max", true, OPT_SANDBOX_CPU_MAX},
+	{"sandbox-max-descendants", true, OPT_SANDBOX_MAX_DESCENDANTS},
+	{"sandbox-max-depth", true, OPT_SANDBOX_MAX_DEPTH},
 	{"delegate-to", true, OPT_DELEGATE_TO},
 	{"init-name", true, OPT_INIT_NAME},
 	{"sandbox-name", true, OPT_SANDBOX_NAME},
@@ -407,6 +429,7 @@ static const struct long_option long_options[] = {
 	{"cap-drop", true, OPT_CAP_DROP},
 	{"cap-keep", true, OPT_CAP_KEEP},
 	{"no-new-privs", false, OPT_NO_NEW_PRIVS},
+	{"allow-privilege-escalation", false, OPT_ALLOW_PRIVILEGE_ESCALATION},
 	{"check", false, OPT_CHECK},
 	{"dry-run", false, OPT_DRY_RUN},
 	{"version", false, OPT_VERSION},
@@ -442,13 +465,80 @@ static enum parse_result set_name(const char **slot, const char *what, const cha
 	return PARSE_OK;
 }
 
-static enum parse_result set_limit(const char **slot, const char *what,
-				   const char *v, bool valid)
+/* The limit options: which cgroup, which file, and how its value reads. */
+enum limit_kind { LIMIT_MEMORY, LIMIT_PIDS, LIMIT_CPU, LIMIT_DESCENDANTS, LIMIT_DEPTH };
+
+static const struct limit_option {
+	int opt;
+	bool sandbox;          /* sandbox/, else jobs/ */
+	enum limit_kind kind;
+	const char *name;      /* as the user typed it, for messages */
+} limit_options[] = {
+	{OPT_JOBS_MEMORY_MAX, false, LIMIT_MEMORY, "--jobs-memory-max"},
+	{OPT_JOBS_PIDS_MAX, false, LIMIT_PIDS, "--jobs-pids-max"},
+	{OPT_JOBS_CPU_MAX, false, LIMIT_CPU, "--jobs-cpu-max"},
+	{OPT_JOBS_MAX_DESCENDANTS, false, LIMIT_DESCENDANTS, "--jobs-max-descendants"},
+	{OPT_JOBS_MAX_DEPTH, false, LIMIT_DEPTH, "--jobs-max-depth"},
+	{OPT_SANDBOX_MEMORY_MAX, true, LIMIT_MEMORY, "--sandbox-memory-max"},
+	{OPT_SANDBOX_PIDS_MAX, true, LIMIT_PIDS, "--sandbox-pids-max"},
+	{OPT_SANDBOX_CPU_MAX, true, LIMIT_CPU, "--sandbox-cpu-max"},
+	{OPT_SANDBOX_MAX_DESCENDANTS, true, LIMIT_DESCENDANTS, "--sandbox-max-descendants"},
+	{OPT_SANDBOX_MAX_DEPTH, true, LIMIT_DEPTH, "--sandbox-max-depth"},
+};
+
+static const char **limit_slot(struct cg_limits *l, enum limit_kind kind)
 {
-	if (!valid)
-		return bad_value(what, v, "expected a number or 'max'");
-	*slot = v;
+	switch (kind) {
+	case LIMIT_MEMORY: return &l->memory_max;
+	case LIMIT_PIDS: return &l->pids_max;
+	case LIMIT_CPU: return &l->cpu_max;
+	case LIMIT_DESCENDANTS: return &l->max_descendants;
+	default: return &l->max_depth;
+	}
+}
+
+/* The smallest depth or count that leaves room for one job: a job cgroup
+ * is jobs/<job>, and sandbox/ also holds worker/ and jobs/ themselves. */
+static long least_value(const struct limit_option *lo)
+{
+	if (lo->kind == LIMIT_DEPTH)
+		return lo->sandbox ? 2 : 1;
+	return lo->kind == LIMIT_DESCENDANTS && lo->sandbox ? 3 : 0;
+}
+
+static const char *least_reason(const struct limit_option *lo)
+{
+	if (lo->kind == LIMIT_DESCENDANTS)
+		return "expected at least 3: worker/, jobs/ and one job cgroup";
+	return lo->sandbox ? "expected at least 2: a job cgroup is sandbox/jobs/<job>"
+			   : "expected at least 1: a job cgroup is jobs/<job>";
+}
+
+static enum parse_result set_limit(struct options *opt, const struct limit_option *lo,
+				   const char *v)
+{
+	if (lo->kind == LIMIT_CPU && !valid_cpu_max(v))
+		return bad_value(lo->name, v, "expected \"QUOTA [PERIOD]\" in microseconds");
+	if (lo->kind != LIMIT_CPU && !valid_limit(v, lo->kind == LIMIT_MEMORY))
+		return bad_value(lo->name, v, lo->kind == LIMIT_MEMORY
+					      ? "expected bytes (K, M, G or T suffix) or 'max'"
+					      : "expected a number or 'max'");
+	/* Past LONG_MAX parse_bounded says -1: the kernel refuses it later. */
+	long n = strcmp(v, "max") == 0 ? -1 : parse_bounded(v, 0, LONG_MAX);
+	if (n >= 0 && n < least_value(lo))
+		return bad_value(lo->name, v, least_reason(lo));
+	*limit_slot(lo->sandbox ? &opt->sandbox_limits : &opt->jobs_limits, lo->kind) = v;
+	if (!opt->layout_needed_by)
+		opt->layout_needed_by = lo->name;
 	return PARSE_OK;
+}
+
+static const struct limit_option *find_limit_option(int c)
+{
+	for (size_t i = 0; i < sizeof(limit_options) / sizeof(limit_options[0]); i++)
+		if (limit_options[i].opt == c)
+			return &limit_options[i];
+	return NULL;
 }
 
 static enum parse_result print_and_exit(const char *text)
@@ -470,6 +560,9 @@ static enum parse_result handle_option(struct options *opt, int c, const char *v
 {
 	/* The word parsers hand a value to every option that takes one. */
 	const char *arg = value ? value : "";
+	const struct limit_option *lo = find_limit_option(c);
+	if (lo)
+		return set_limit(opt, lo, arg);
 	int n;
 	switch (c) {
 	case 's': opt->subreaper = true; return PARSE_OK;
@@ -508,21 +601,11 @@ static enum parse_result handle_option(struct options *opt, int c, const char *v
 			return bad_value("controller list", arg, "expected names like io,hugetlb");
 		opt->controllers = arg;
 		return PARSE_OK;
-	case OPT_JOBS_MEMORY_MAX:
-		return set_limit(&opt->limits.memory_max, "memory limit", arg, valid_limit(arg, true));
-	case OPT_JOBS_PIDS_MAX:
-		return set_limit(&opt->limits.pids_max, "pids limit", arg, valid_limit(arg, false));
-	case OPT_JOBS_MAX_DESCENDANTS:
-		return set_limit(&opt->limits.max_descendants, "descendants limit", arg,
-				 valid_limit(arg, false));
-	case OPT_JOBS_CPU_MAX:
-		if (!valid_cpu_max(arg))
-			return bad_value("cpu limit", arg, "expected \"QUOTA [PERIOD]\" in microseconds");
-		opt->limits.cpu_max = arg;
-		return PARSE_OK;
 	case OPT_DELEGATE_TO:
 		if (!parse_delegate(arg, opt))
 			return bad_value("delegate-to", arg, "expected UID[:GID], numeric");
+		if (!opt->layout_needed_by)
+			opt->layout_needed_by = "--delegate-to";
 		return PARSE_OK;
 	case OPT_INIT_NAME: return set_name(&opt->names.init, "init name", arg);
 	case OPT_SANDBOX_NAME: return set_name(&opt->names.sandbox, "sandbox name", arg);
@@ -532,6 +615,9 @@ static enum parse_result handle_option(struct options *opt, int c, const char *v
 	case OPT_CAP_DROP: opt->cap_drop = arg; return PARSE_OK;
 	case OPT_CAP_KEEP: opt->cap_keep = arg; return PARSE_OK;
 	case OPT_NO_NEW_PRIVS: opt->no_new_privs = true; return PARSE_OK;
+	case OPT_ALLOW_PRIVILEGE_ESCALATION:
+		opt->allow_privilege_escalation = true;
+		return PARSE_OK;
 	case OPT_CHECK: opt->check = true; return PARSE_OK;
 	case OPT_DRY_RUN: opt->dry_run = true; return PARSE_OK;
 	default: return PARSE_ERROR;
@@ -618,6 +704,23 @@ static bool names_distinct(const struct cg_names *n)
 	return strcmp(n->init, n->sandbox) != 0 && strcmp(n->worker, n->jobs) != 0;
 }
 
+/* Combinations that cannot mean what they say: refused rather than half
+ * honoured. */
+static bool options_conflict(const struct options *opt)
+{
+	if (opt->layout_needed_by && opt->cgroup_mode == CGROUP_OFF) {
+		cg_error(NULL, 0, "%s needs the cgroup layout, but the cgroup mode is off "
+			 "(--cgroup=off or CGINIT_CGROUP_MODE=off)", opt->layout_needed_by);
+		return true;
+	}
+	if (opt->allow_privilege_escalation && !opt->user) {
+		cg_error(NULL, 0, "--allow-privilege-escalation (or CGINIT_ALLOW_PRIVILEGE_ESCALATION) "
+			 "only relaxes --user, and no --user is given");
+		return true;
+	}
+	return false;
+}
+
 enum parse_result options_parse(struct options *opt, int argc, char **argv,
 				getenv_fn env)
 {
@@ -634,6 +737,8 @@ enum parse_result options_parse(struct options *opt, int argc, char **argv,
 		cg_error(NULL, 0, "the init and sandbox names, and the worker and jobs names, must differ");
 		return PARSE_ERROR;
 	}
+	if (options_conflict(opt))
+		return PARSE_ERROR;
 	if (opt->check)
 		return PARSE_OK;
 	if (next >= argc) {

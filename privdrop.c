@@ -448,21 +448,31 @@ int priv_resolve_user(const char *spec, const struct priv_files *files,
 
 /* ---- the plan -------------------------------------------------------------- */
 
-/* What the worker ends with: the kept set (everything, without --cap-keep)
- * less the dropped one. */
+/* What the worker ends with: the kept set (without --cap-keep, nothing
+ * under --user's least privilege, else everything) less the dropped one. */
 static uint64_t worker_caps(const struct priv_plan *plan)
 {
-	uint64_t want = plan->keep_caps ? plan->keep : all_caps();
+	uint64_t want = plan->keep_caps ? plan->keep : plan->least_privilege ? 0 : all_caps();
 	return plan->drop_caps ? want & ~plan->drop : want;
+}
+
+/* Whether the worker's capability sets change at all. */
+static bool changes_caps(const struct priv_plan *plan)
+{
+	return plan->drop_caps || plan->keep_caps || plan->least_privilege;
 }
 
 int priv_prepare(const struct options *opt, const struct priv_files *files,
 		 struct priv_plan *plan)
 {
 	memset(plan, 0, sizeof(*plan));
-	plan->no_new_privs = opt->no_new_privs;
 	if (opt->user && priv_resolve_user(opt->user, files, plan) < 0)
 		return -1;
+	/* A setuid-root binary in the image (debian:bookworm-slim ships
+	 * several) would otherwise give an unprivileged worker every
+	 * capability in the bounding set back. */
+	plan->least_privilege = plan->change_user && !opt->allow_privilege_escalation;
+	plan->no_new_privs = opt->no_new_privs || plan->least_privilege;
 	if (opt->cap_drop) {
 		if (parse_caps(opt->cap_drop, "--cap-drop", NULL, &plan->drop) < 0)
 			return -1;
@@ -478,13 +488,19 @@ int priv_prepare(const struct options *opt, const struct priv_files *files,
 	}
 	/* What the child would fail at with EPERM, said now and by name. */
 	uint64_t have = own_permitted();
-	if ((plan->drop_caps || plan->keep_caps) && (own_bounding() & ~worker_caps(plan)) &&
-	    !(have & BIT(CAP_SETPCAP)))
+	if (changes_caps(plan) && (own_bounding() & ~worker_caps(plan)) &&
+	    !(have & BIT(CAP_SETPCAP))) {
+		if (!plan->drop_caps && !plan->keep_caps)
+			return cg_error(NULL, 0, "cannot apply --user %s: cginit lacks CAP_SETPCAP, "
+					"needed to empty the worker's bounding set; give the "
+					"container CAP_SETPCAP, or accept the risk with "
+					"--allow-privilege-escalation", opt->user);
 		return cg_error(NULL, 0, "cannot apply %s%s%s: cginit lacks CAP_SETPCAP, needed to "
 				"drop capabilities from the bounding set",
 				opt->cap_drop ? "--cap-drop" : "",
 				opt->cap_drop && opt->cap_keep ? " and " : "",
 				opt->cap_keep ? "--cap-keep" : "");
+	}
 	uint64_t setid = BIT(CAP_SETUID) | BIT(CAP_SETGID);
 	if (plan->change_user && (have & setid) != setid)
 		return cg_error(NULL, 0, "cannot apply --user %s: cginit lacks CAP_SETUID or CAP_SETGID",
@@ -548,6 +564,10 @@ static int set_worker_caps(const struct priv_plan *plan, uint64_t want)
 	cap_free(caps);
 	if (rc < 0)
 		return cg_error(NULL, errno, "cannot set the worker's capabilities");
+	/* Nothing inherited from cginit's own ambient set survives; lowering
+	 * the inheritable set above has already cut it to what is kept. */
+	if (plan->least_privilege && cap_reset_ambient() < 0)
+		return cg_error(NULL, errno, "clear the worker's ambient capabilities");
 	/* A non-root program keeps across execve only its ambient set. */
 	uid_t uid = plan->change_user ? plan->uid : getuid();
 	if (!plan->keep_caps || uid == 0)
@@ -561,7 +581,7 @@ static int set_worker_caps(const struct priv_plan *plan, uint64_t want)
 
 int priv_apply(const struct priv_plan *plan)
 {
-	bool caps = plan->drop_caps || plan->keep_caps;
+	bool caps = changes_caps(plan);
 	if (!plan->change_user && !caps && !plan->no_new_privs)
 		return 0; /* plain tini: the worker gets what cginit got */
 	uint64_t want = worker_caps(plan);

@@ -30,7 +30,7 @@ PRIV_TESTS=(
 	no_options user_name user_group user_numeric user_numeric_group home_kept home_of_root_replaced
 	drop_root keep_root keep_and_drop_root drop_all_root
 	user_keep user_keep_drop user_drop user_keep_all
-	no_new_privs user_keep_nnp
+	no_new_privs user_keep_nnp user_escalation_allowed setuid_binary_stays_unprivileged
 	bad_input keep_not_held
 	cginit_own_caps forward_to_user subreaper_cleanup_user
 )
@@ -137,14 +137,78 @@ t_user_name() {
 	expect Uid "1000 1000 1000 1000"
 	expect Gid "1000 1000 1000 1000"
 	expect Groups "10 29 1000"
-	expect CapInh "$(hex "$INH")"
+	# --user alone is least privilege: no capability in any set, the
+	# bounding set included, and no_new_privs (gosu and su-exec leave the
+	# bounding set whole, so a setuid-root binary gets it all back).
+	expect CapInh "$(hex 0)"
 	expect CapPrm "$(hex 0)"
 	expect CapEff "$(hex 0)"
 	expect CapAmb "$(hex 0)"
-	# No capability option: the bounding set is left alone, as gosu does.
-	expect CapBnd "$(hex "$BND")"
-	expect NoNewPrivs 0
+	expect CapBnd "$(hex 0)"
+	expect NoNewPrivs 1
 	grep -qx 'HOME=/home/alice' "$T/out" || fail "HOME not set from passwd: $(grep HOME= "$T/out")"
+}
+
+t_user_escalation_allowed() {
+	# The opt-out keeps what --user did before: the bounding and the
+	# inheritable set as cginit got them, and no no_new_privs.
+	local spec
+	for spec in "--allow-privilege-escalation" "env"; do
+		if [ "$spec" = env ]; then
+			ARGS_SHOWN="CGINIT_ALLOW_PRIVILEGE_ESCALATION=1 --user alice"
+			run_cg CGINIT_ALLOW_PRIVILEGE_ESCALATION=1 -- --user alice
+		else
+			cg --user alice "$spec"
+		fi
+		expect_ran
+		expect Uid "1000 1000 1000 1000"
+		expect CapEff "$(hex 0)"
+		expect CapInh "$(hex "$INH")"
+		expect CapBnd "$(hex "$BND")"
+		expect NoNewPrivs 0
+	done
+	# An explicit --no-new-privs still holds.
+	cg --user alice --allow-privilege-escalation --no-new-privs
+	expect_ran
+	expect NoNewPrivs 1
+	expect CapBnd "$(hex "$BND")"
+}
+
+# suid_dir: a directory on a filesystem that honours setuid bits, which
+# every uid may enter (the suite's own $T is root's alone).
+suid_dir() {
+	local d
+	d=$(mktemp -d "$REPO/build/suid.XXXXXX") || return 1
+	chmod 755 "$d"
+	if findmnt -n -o OPTIONS -T "$d" | tr ',' '\n' | grep -qx nosuid; then
+		rm -rf "$d"
+		echo "$REPO/build is on a nosuid mount: cannot test setuid binaries" >&2
+		return 1
+	fi
+	echo "$d"
+}
+
+t_setuid_binary_stays_unprivileged() {
+	local d
+	d=$(suid_dir) || { fail "no directory for a setuid binary"; return; }
+	cp "$H/setuid_probe" "$d/probe"
+	chown 0:0 "$d/probe"
+	chmod 4755 "$d/probe"
+	local worker_was=$WORKER
+	WORKER="$d/probe"
+	# --user: no_new_privs, so the setuid bit gives nothing back.
+	cg --user alice
+	expect_ran
+	grep -qx 'ruid=1000 euid=1000' "$T/out" || fail "--user: the setuid-root probe ran as $(head -n 1 "$T/out")"
+	grep -qx 'capeff=0000000000000000' "$T/out" || fail "--user: the setuid-root probe has $(grep capeff "$T/out")"
+	# The opt-out restores today's behaviour, as sudo needs: euid 0, and
+	# the capabilities of the bounding set.
+	cg --user alice --allow-privilege-escalation
+	expect_ran
+	grep -qx 'ruid=1000 euid=0' "$T/out" || fail "--allow-privilege-escalation: the probe ran as $(head -n 1 "$T/out")"
+	grep -q 'capeff=0000000000000000' "$T/out" && fail "--allow-privilege-escalation: the probe has no capability"
+	WORKER=$worker_was
+	rm -rf "$d"
 }
 
 t_user_group() {
@@ -255,7 +319,7 @@ t_user_keep() {
 	expect CapEff "$(hex $keep)"
 	expect CapAmb "$(hex $keep)"
 	expect CapBnd "$(hex $keep)"
-	expect NoNewPrivs 0
+	expect NoNewPrivs 1
 }
 
 t_user_keep_drop() {
@@ -276,6 +340,10 @@ t_user_drop() {
 	expect CapPrm "$(hex 0)"
 	expect CapEff "$(hex 0)"
 	expect CapAmb "$(hex 0)"
+	# --user keeps nothing anyway; --cap-drop takes nothing more away.
+	expect CapBnd "$(hex 0)"
+	cg --user alice --allow-privilege-escalation --cap-drop setuid,setgid
+	expect_ran
 	expect CapBnd "$(hex $((BND & ~drop)))"
 	cg --user alice --cap-drop all
 	expect_ran

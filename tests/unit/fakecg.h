@@ -8,6 +8,10 @@
  *   holds processes, and with ENOENT for a controller it does not have;
  * - a new child cgroup gets cgroup.controllers = its parent's
  *   subtree_control, and the interface files of those controllers.
+ * - chown is recorded in a table of owners (everything else is root's,
+ *   as the kernel makes a cgroup of root's), so no test needs root;
+ * - kill of a listed pid removes it from every cgroup.procs, as a death
+ *   does.
  * Failures are injected per file and pid. It never touches /sys/fs/cgroup.
  */
 #ifndef FAKECG_H
@@ -21,10 +25,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define FAKE_MAX_FAULTS 16
+#define FAKE_MAX_OWNERS 256
+#define FAKE_MAX_KILLS 64
+
+struct fake_owner {
+	char path[PATH_MAX];
+	uid_t uid;
+	gid_t gid;
+};
 
 struct fake_fault {
 	char file[64];  /* file name the write goes to */
@@ -39,7 +52,6 @@ struct fakecg {
 	char proc[PATH_MAX];   /* root/proc/self */
 	char procroot[PATH_MAX]; /* root/proc */
 	char sysfs[PATH_MAX];  /* root/sysfs: a "tmpfs" for hybrid tests */
-	char delegate[PATH_MAX];
 	char c_path[PATH_MAX]; /* C */
 	bool readonly;
 	bool hybrid;           /* sys_mount is a tmpfs, cgroup2 below it */
@@ -56,6 +68,12 @@ struct fakecg {
 	 * written (to test the read-back check). */
 	const char *subtree_readback;
 	unsigned kills;        /* writes to cgroup.kill */
+	struct fake_owner owners[FAKE_MAX_OWNERS];
+	int n_owners;
+	long killed[FAKE_MAX_KILLS]; /* pids sent a signal through kill() */
+	int n_killed;
+	int kill_errno;        /* kill() fails with this when non-zero */
+	unsigned long c_magic; /* fstatfs f_type of fds below the mount */
 	struct cg_sys sys;
 };
 
@@ -320,6 +338,88 @@ static inline int fake_make_dir(void *ctx, int dirfd, const char *name)
 	return 0;
 }
 
+static inline int fake_chown_at(void *ctx, int dirfd, const char *name, uid_t uid, gid_t gid)
+{
+	struct fakecg *f = ctx;
+	char dir[PATH_MAX], path[PATH_MAX];
+	struct stat st;
+	fake_fd_path(dirfd, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s%s%s", dir, name[0] ? "/" : "", name);
+	if (stat(path, &st) < 0)
+		return -1;
+	int e = fake_take_fault(f, "chown", 0);
+	if (e) {
+		errno = e;
+		return -1;
+	}
+	int i = 0;
+	while (i < f->n_owners && strcmp(f->owners[i].path, path) != 0)
+		i++;
+	if (i == f->n_owners) {
+		if (i == FAKE_MAX_OWNERS)
+			abort();
+		f->n_owners++;
+		snprintf(f->owners[i].path, sizeof(f->owners[i].path), "%s", path);
+	}
+	f->owners[i].uid = uid;
+	f->owners[i].gid = gid;
+	return 0;
+}
+
+/* The owner of a path in the fake: root's unless chowned. */
+static inline void fake_owner_of(const struct fakecg *f, const char *path, uid_t *uid, gid_t *gid)
+{
+	*uid = 0;
+	*gid = 0;
+	for (int i = 0; i < f->n_owners; i++)
+		if (strcmp(f->owners[i].path, path) == 0) {
+			*uid = f->owners[i].uid;
+			*gid = f->owners[i].gid;
+		}
+}
+
+static inline int fake_fd_magic(void *ctx, int fd, unsigned long *magic)
+{
+	struct fakecg *f = ctx;
+	char path[PATH_MAX];
+	fake_fd_path(fd, path, sizeof(path));
+	*magic = strncmp(path, f->mount, strlen(f->mount)) == 0 ? f->c_magic : 0xEF53UL;
+	return 0;
+}
+
+/* Removes pid from the cgroup.procs of dir and of every cgroup below. */
+static inline void fake_remove_pid_below(const char *dir, long pid)
+{
+	fake_remove_pid(dir, pid);
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		char sub[PATH_MAX];
+		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", dir, de->d_name);
+		fake_remove_pid_below(sub, pid);
+	}
+	closedir(d);
+}
+
+/* A signal "kills" a fake process: it leaves every cgroup.procs. */
+static inline int fake_kill(void *ctx, pid_t pid, int sig)
+{
+	struct fakecg *f = ctx;
+	(void)sig;
+	if (f->kill_errno) {
+		errno = f->kill_errno;
+		return -1;
+	}
+	if (f->n_killed < FAKE_MAX_KILLS)
+		f->killed[f->n_killed++] = pid;
+	fake_remove_pid_below(f->mount, pid);
+	return 0;
+}
+
 static inline uint64_t fake_now_ms(void *ctx)
 {
 	struct fakecg *f = ctx;
@@ -364,7 +464,6 @@ static inline void fake_init(struct fakecg *f, const char *rel, const char *cont
 	snprintf(f->sysfs, sizeof(f->sysfs), "%s/sysfs", f->root);
 	snprintf(f->proc, sizeof(f->proc), "%s/proc/self", f->root);
 	snprintf(f->procroot, sizeof(f->procroot), "%s/proc", f->root);
-	snprintf(f->delegate, sizeof(f->delegate), "%s/delegate", f->root);
 	char cmd[PATH_MAX * 4];
 	snprintf(cmd, sizeof(cmd), "mkdir -p '%s' '%s' '%s%s'", f->proc, f->sysfs, f->mount,
 		 strcmp(rel, "/") ? rel : "");
@@ -375,18 +474,18 @@ static inline void fake_init(struct fakecg *f, const char *rel, const char *cont
 	f->clock_step = 1;
 	fake_populate(f, f->c_path, controllers);
 	fake_write_text(f->c_path, "cgroup.procs", procs);
-	fake_write_text(f->root, "delegate",
-			"cgroup.procs\ncgroup.threads\ncgroup.subtree_control\nmemory.oom.group\n"
-			"memory.reclaim\n");
 	fake_set_proc(f, rel, "/");
 	f->sys.proc = f->procroot;
 	f->sys.sys_mount = f->mount;
-	f->sys.delegate_list = f->delegate;
 	f->sys.fs_info = fake_fs_info;
 	f->sys.write_file = fake_write_file;
 	f->sys.write_fd = fake_write_fd;
 	f->sys.make_dir = fake_make_dir;
+	f->sys.chown_at = fake_chown_at;
+	f->sys.fd_magic = fake_fd_magic;
+	f->sys.kill = fake_kill;
 	f->sys.now_ms = fake_now_ms;
+	f->c_magic = CGROUP2_MAGIC;
 	f->sys.ctx = f;
 }
 

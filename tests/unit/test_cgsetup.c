@@ -3,6 +3,7 @@
 #include "fakecg.h"
 
 #include <check.h>
+#include <dirent.h>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -25,7 +26,8 @@ static void teardown(void)
 
 static struct cg_config default_config(void)
 {
-	struct cg_config cfg = {.names = &names, .limits = &no_limits};
+	struct cg_config cfg = {.names = &names, .jobs_limits = &no_limits,
+				.sandbox_limits = &no_limits};
 	return cfg;
 }
 
@@ -429,7 +431,7 @@ START_TEST(test_enable_ebusy_is_bounded)
 	struct cg_config cfg = default_config();
 	fake_add_fault(&fake, "cgroup.subtree_control", 0, EBUSY, -1);
 	ck_assert_int_eq(probe_and_bootstrap(&cfg, &l, &err), -1);
-	ck_assert_ptr_nonnull(strstr(err.msg, "no internal processes"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "no internal process constraint"));
 }
 END_TEST
 
@@ -512,14 +514,17 @@ START_TEST(test_jobs_limits)
 {
 	struct cg_layout l;
 	struct cg_err err = {0};
-	struct cg_limits lim = {"64M", "128", "50000 100000", "20"};
+	struct cg_limits lim = {"64M", "128", "50000 100000", "20", "3"};
 	struct cg_config cfg = default_config();
-	cfg.limits = &lim;
+	cfg.jobs_limits = &lim;
 	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
 	ck_assert_str_eq(in_c("sandbox/jobs", "memory.max"), "64M");
 	ck_assert_str_eq(in_c("sandbox/jobs", "pids.max"), "128");
 	ck_assert_str_eq(in_c("sandbox/jobs", "cpu.max"), "50000 100000");
 	ck_assert_str_eq(in_c("sandbox/jobs", "cgroup.max.descendants"), "20");
+	ck_assert_str_eq(in_c("sandbox/jobs", "cgroup.max.depth"), "3");
+	/* Not on sandbox/: those are --sandbox-*'s. */
+	ck_assert_str_eq(in_c("sandbox", "pids.max"), "max\n");
 	cg_layout_close(&l);
 }
 END_TEST
@@ -528,9 +533,9 @@ START_TEST(test_limit_failure_named)
 {
 	struct cg_layout l;
 	struct cg_err err = {0};
-	struct cg_limits lim = {NULL, "128", NULL, NULL};
+	struct cg_limits lim = {NULL, "128", NULL, NULL, NULL};
 	struct cg_config cfg = default_config();
-	cfg.limits = &lim;
+	cfg.jobs_limits = &lim;
 	fake_add_fault(&fake, "pids.max", 0, EINVAL, -1);
 	ck_assert_int_eq(probe_and_bootstrap(&cfg, &l, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "pids.max"));
@@ -538,44 +543,220 @@ START_TEST(test_limit_failure_named)
 }
 END_TEST
 
+/* The owner of C/sub/file in the fake ("" for the directory itself). */
 static void assert_owner(const char *sub, const char *file, uid_t uid, gid_t gid)
 {
 	char path[PATH_MAX * 2];
-	struct stat st;
+	uid_t u;
+	gid_t g;
 	snprintf(path, sizeof(path), "%s/%s%s%s", fake.c_path, sub, file[0] ? "/" : "", file);
-	ck_assert_msg(stat(path, &st) == 0, "stat %s", path);
-	ck_assert_msg(st.st_uid == uid && st.st_gid == gid, "%s is %d:%d", path, (int)st.st_uid,
-		      (int)st.st_gid);
+	ck_assert_msg(access(path, F_OK) == 0, "%s does not exist", path);
+	fake_owner_of(&fake, path, &u, &g);
+	ck_assert_msg(u == uid && g == gid, "%s is %d:%d, want %d:%d", path, (int)u, (int)g,
+		      (int)uid, (int)gid);
 }
 
-START_TEST(test_delegation_chowns_the_subtree)
+/* Every file of sub in C is root's, but `except`. */
+static void assert_root_owns_all_but(const char *sub, const char *except)
 {
-	if (geteuid() != 0) {
-		/* chown needs root; the suite runs as root in CI. */
-		ck_abort_msg("SKIPPED LOUDLY: delegation test needs root");
+	char dir[PATH_MAX * 2];
+	snprintf(dir, sizeof(dir), "%s/%s", fake.c_path, sub);
+	DIR *d = opendir(dir);
+	ck_assert_ptr_nonnull(d);
+	struct dirent *de;
+	unsigned files = 0;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_type == DT_DIR)
+			continue;
+		files++;
+		if (!except || strcmp(de->d_name, except) != 0)
+			assert_owner(sub, de->d_name, 0, 0);
 	}
+	closedir(d);
+	ck_assert_uint_gt(files, 5);
+}
+
+static int bootstrap_delegated(uid_t uid, gid_t gid, struct cg_layout *l)
+{
+	struct cg_err err = {0};
+	struct cg_config cfg = default_config();
+	cfg.delegate = true;
+	cfg.uid = uid;
+	cfg.gid = gid;
+	int rc = probe_and_bootstrap(&cfg, l, &err);
+	ck_assert_msg(rc == 0, "%s", err.msg);
+	return rc;
+}
+
+START_TEST(test_delegation_is_minimal)
+{
+	struct cg_layout l;
+	bootstrap_delegated(1234, 5678, &l);
+	/* What a sandboxer needs: the common ancestor's cgroup.procs, for a
+	 * move from worker/ into jobs/<job>, and jobs/ itself, for mkdir. */
+	assert_owner("sandbox", "cgroup.procs", 1234, 5678);
+	assert_owner("sandbox/jobs", "", 1234, 5678);
+	/* Everything else is root's: directories, subtree_control, threads,
+	 * every limit, and worker/ whole. */
+	assert_owner("sandbox", "", 0, 0);
+	assert_owner("sandbox/worker", "", 0, 0);
+	assert_root_owns_all_but("sandbox", "cgroup.procs");
+	assert_root_owns_all_but("sandbox/worker", NULL);
+	assert_root_owns_all_but("sandbox/jobs", NULL);
+	assert_owner("sandbox/jobs", "cgroup.procs", 0, 0);
+	assert_owner("sandbox/jobs", "cgroup.subtree_control", 0, 0);
+	assert_owner("sandbox/jobs", "memory.oom.group", 0, 0);
+	assert_owner("", "cgroup.procs", 0, 0);
+	assert_owner("init", "", 0, 0);
+	cg_layout_close(&l);
+}
+END_TEST
+
+START_TEST(test_rerun_takes_back_what_was_given_away)
+{
+	struct cg_layout l;
+	bootstrap_delegated(1234, 5678, &l);
+	cg_layout_close(&l);
+	/* An older cginit gave the worker far more: a rerun puts every file
+	 * of the layout back in root's hands, and here delegates nothing. */
+	int fd = open(fake.c_path, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_eq(fake_chown_at(&fake, fd, "sandbox", 1234, 5678), 0);
+	ck_assert_int_eq(fake_chown_at(&fake, fd, "sandbox/cgroup.subtree_control", 1234, 5678), 0);
+	ck_assert_int_eq(fake_chown_at(&fake, fd, "sandbox/jobs/pids.max", 1234, 5678), 0);
+	ck_assert_int_eq(fake_chown_at(&fake, fd, "sandbox/worker/cgroup.procs", 1234, 5678), 0);
+	close(fd);
+	struct cg_err err = {0};
+	struct cg_config cfg = default_config();
+	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
+	assert_owner("sandbox", "", 0, 0);
+	assert_root_owns_all_but("sandbox", NULL);
+	assert_root_owns_all_but("sandbox/worker", NULL);
+	assert_root_owns_all_but("sandbox/jobs", NULL);
+	assert_owner("sandbox/jobs", "", 0, 0);
+	cg_layout_close(&l);
+}
+END_TEST
+
+START_TEST(test_job_cgroups_keep_their_owner)
+{
+	struct cg_layout l;
+	bootstrap_delegated(1234, 5678, &l);
+	cg_layout_close(&l);
+	/* A job cgroup the worker made between two runs stays the worker's. */
+	int fd = open(fake.c_path, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_eq(fake_make_dir(&fake, fd, "sandbox/jobs/job1"), 0);
+	ck_assert_int_eq(fake_chown_at(&fake, fd, "sandbox/jobs/job1", 1234, 5678), 0);
+	close(fd);
+	bootstrap_delegated(1234, 5678, &l);
+	assert_owner("sandbox/jobs/job1", "", 1234, 5678);
+	cg_layout_close(&l);
+}
+END_TEST
+
+START_TEST(test_chown_failure_named)
+{
 	struct cg_layout l;
 	struct cg_err err = {0};
 	struct cg_config cfg = default_config();
 	cfg.delegate = true;
-	cfg.uid = 1234;
-	cfg.gid = 5678;
+	cfg.uid = 1000;
+	cfg.gid = 1000;
+	fake_add_fault(&fake, "chown", 0, EPERM, -1);
+	ck_assert_int_eq(probe_and_bootstrap(&cfg, &l, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "chown"));
+	ck_assert_ptr_nonnull(strstr(err.msg, fake.c_path));
+	ck_assert_int_eq(err.errnum, EPERM);
+}
+END_TEST
+
+START_TEST(test_sandbox_limits)
+{
+	struct cg_layout l;
+	struct cg_err err = {0};
+	struct cg_limits jobs = {"32M", "16", NULL, NULL, NULL};
+	struct cg_limits box = {"64M", "64", "100000 100000", "50", "4"};
+	struct cg_config cfg = default_config();
+	cfg.jobs_limits = &jobs;
+	cfg.sandbox_limits = &box;
 	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
-	const char *dirs[] = {"sandbox", "sandbox/worker", "sandbox/jobs"};
-	for (int i = 0; i < 3; i++) {
-		assert_owner(dirs[i], "", 1234, 5678);
-		assert_owner(dirs[i], "cgroup.procs", 1234, 5678);
-		assert_owner(dirs[i], "cgroup.subtree_control", 1234, 5678);
-		assert_owner(dirs[i], "cgroup.threads", 1234, 5678);
-	}
-	/* From /sys/kernel/cgroup/delegate, where the controller has it. */
-	assert_owner("sandbox/jobs", "memory.oom.group", 1234, 5678);
-	/* Not delegated: the limits the worker must not raise. */
-	assert_owner("sandbox/jobs", "memory.max", 0, 0);
-	assert_owner("sandbox", "cgroup.type", 0, 0);
-	assert_owner("", "cgroup.procs", 0, 0);
-	assert_owner("init", "", 0, 0);
+	ck_assert_str_eq(in_c("sandbox", "memory.max"), "64M");
+	ck_assert_str_eq(in_c("sandbox", "pids.max"), "64");
+	ck_assert_str_eq(in_c("sandbox", "cpu.max"), "100000 100000");
+	ck_assert_str_eq(in_c("sandbox", "cgroup.max.descendants"), "50");
+	ck_assert_str_eq(in_c("sandbox", "cgroup.max.depth"), "4");
+	ck_assert_str_eq(in_c("sandbox/jobs", "memory.max"), "32M");
+	ck_assert_str_eq(in_c("sandbox/jobs", "pids.max"), "16");
+	assert_owner("sandbox", "pids.max", 0, 0);
 	cg_layout_close(&l);
+}
+END_TEST
+
+START_TEST(test_sandbox_limit_failure_named)
+{
+	struct cg_layout l;
+	struct cg_err err = {0};
+	struct cg_limits box = {NULL, NULL, NULL, NULL, "7"};
+	struct cg_config cfg = default_config();
+	cfg.sandbox_limits = &box;
+	fake_add_fault(&fake, "cgroup.max.depth", 0, EINVAL, -1);
+	ck_assert_int_eq(probe_and_bootstrap(&cfg, &l, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "'7'"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "sandbox/cgroup.max.depth"));
+}
+END_TEST
+
+START_TEST(test_probe_refuses_dotdot)
+{
+	/* The kernel's view of a cgroup above our namespace root. */
+	const char *outside[] = {"/../..", "/..", "/a/../b", "/a/..", "../x", "x"};
+	for (size_t i = 0; i < sizeof(outside) / sizeof(outside[0]); i++) {
+		fake_set_proc(&fake, outside[i], "/");
+		struct cg_probe p;
+		struct cg_err err = {0};
+		ck_assert_msg(cg_probe(&fake.sys, &p, &err) == -1, "accepted %s", outside[i]);
+		ck_assert_ptr_nonnull(strstr(err.msg, "outside its cgroup namespace"));
+	}
+	/* Dots inside a name are just a name. */
+	const char *inside[] = {"/..a", "/a..", "/.../b", "/.hidden"};
+	for (size_t i = 0; i < sizeof(inside) / sizeof(inside[0]); i++) {
+		fake_set_proc(&fake, inside[i], "/");
+		struct cg_probe p;
+		struct cg_err err = {0};
+		ck_assert_msg(cg_probe(&fake.sys, &p, &err) == 0, "%s: %s", inside[i], err.msg);
+	}
+}
+END_TEST
+
+START_TEST(test_c_must_be_cgroup2)
+{
+	fake.c_magic = 0x01021994UL; /* a tmpfs mounted where C should be */
+	struct cg_layout l;
+	struct cg_err err = {0};
+	struct cg_config cfg = default_config();
+	ck_assert_int_eq(probe_and_bootstrap(&cfg, &l, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "not on a cgroup2 filesystem"));
+	ck_assert_int_eq(fake.moves, 0);
+}
+END_TEST
+
+START_TEST(test_nothing_to_bootstrap)
+{
+	struct cg_probe p;
+	ck_assert_int_eq(cg_probe(&fake.sys, &p, NULL), 0);
+	ck_assert(!cg_nothing_to_bootstrap(&p));
+	fake.readonly = true;
+	ck_assert_int_eq(cg_probe(&fake.sys, &p, NULL), 0);
+	ck_assert(cg_nothing_to_bootstrap(&p));
+	fake.readonly = false;
+	fake_write_text(fake.proc, "cgroup", "4:memory:/\n");
+	fake_write_text(fake.proc, "mountinfo",
+			"30 22 0:26 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n");
+	ck_assert_int_eq(cg_probe(&fake.sys, &p, NULL), 0);
+	ck_assert(cg_nothing_to_bootstrap(&p));
+	fake_write_text(fake.proc, "mountinfo", "22 1 0:21 / /proc rw - proc proc rw\n");
+	ck_assert_int_eq(cg_probe(&fake.sys, &p, NULL), 0);
+	ck_assert_int_eq(p.hier, CG_HIER_NONE);
+	ck_assert(cg_nothing_to_bootstrap(&p));
 }
 END_TEST
 
@@ -638,6 +819,25 @@ START_TEST(test_kill_uses_cgroup_kill)
 }
 END_TEST
 
+/* Makes C/sub in the fake, with pid listed in its cgroup.procs. */
+static void fake_job(const char *sub, long pid)
+{
+	char dir[PATH_MAX * 2];
+	snprintf(dir, sizeof(dir), "%s/%s", fake.c_path, sub);
+	ck_assert_msg(mkdir(dir, 0755) == 0, "mkdir %s", dir);
+	fake_populate(&fake, dir, "");
+	if (pid)
+		fake_append_pid(dir, pid);
+}
+
+static bool was_killed(long pid)
+{
+	for (int i = 0; i < fake.n_killed; i++)
+		if (fake.killed[i] == pid)
+			return true;
+	return false;
+}
+
 START_TEST(test_kill_fallback_signals_each_pid)
 {
 	fake.has_kill = false; /* a kernel before 5.14 */
@@ -645,29 +845,115 @@ START_TEST(test_kill_fallback_signals_each_pid)
 	struct cg_err err = {0};
 	struct cg_config cfg = default_config();
 	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
-	pid_t child = fork();
-	if (child == 0) {
-		pause();
-		_exit(0);
+	fake_append_pid(l.sandbox_path, 0); /* a pid of another namespace */
+	fake_job("sandbox/worker/x", 0);
+	fake_append_pid(fake.c_path, 7);    /* in C, not the sandbox */
+	char worker[PATH_MAX * 2];
+	snprintf(worker, sizeof(worker), "%s/worker", l.sandbox_path);
+	fake_append_pid(worker, 100);
+	fake_job("sandbox/jobs/job1", 101);
+	fake_job("sandbox/jobs/job1/nested", 102);
+	ck_assert_int_eq(cg_kill_tree(&fake.sys, l.sandbox_fd, l.sandbox_path), 0);
+	ck_assert(was_killed(100) && was_killed(101) && was_killed(102));
+	ck_assert(!was_killed(7) && !was_killed(0));
+	ck_assert_str_eq(in_c("sandbox/jobs/job1/nested", "cgroup.procs"), "");
+	cg_layout_close(&l);
+}
+END_TEST
+
+START_TEST(test_kill_fallback_walks_hidden_cgroups)
+{
+	fake.has_kill = false;
+	struct cg_layout l;
+	struct cg_err err = {0};
+	struct cg_config cfg = default_config();
+	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
+	/* mkdir sandbox/.hidden is a legal cgroup, and so are "..." and
+	 * names that start with a dot deeper down. */
+	fake_job("sandbox/jobs/.hidden", 201);
+	fake_job("sandbox/jobs/...", 202);
+	fake_job("sandbox/jobs/.hidden/.x", 203);
+	ck_assert_int_eq(cg_kill_tree(&fake.sys, l.sandbox_fd, l.sandbox_path), 0);
+	ck_assert(was_killed(201) && was_killed(202) && was_killed(203));
+	cg_layout_close(&l);
+}
+END_TEST
+
+START_TEST(test_kill_fallback_has_no_depth_cap)
+{
+	fake.has_kill = false;
+	struct cg_layout l;
+	struct cg_err err = {0};
+	struct cg_config cfg = default_config();
+	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
+	char sub[PATH_MAX] = "sandbox/jobs";
+	for (int depth = 1; depth <= 40; depth++) {
+		size_t n = strlen(sub);
+		snprintf(sub + n, sizeof(sub) - n, "/d%d", depth);
+		fake_job(sub, depth == 40 ? 340 : 0);
 	}
-	/* The job's process, in a nested job cgroup. */
-	char job[PATH_MAX * 2], line[32];
-	snprintf(job, sizeof(job), "%s/job1", l.jobs_path);
-	ck_assert_int_eq(mkdir(job, 0755), 0);
-	snprintf(line, sizeof(line), "%d\n", (int)child);
-	fake_write_text(job, "cgroup.procs", line);
-	/* The fake kernel does not drop dead pids from the list: do it when
-	 * the child is gone, as the real one would. */
-	int st;
-	pid_t killer = fork();
-	if (killer == 0) {
-		cg_kill_tree(&fake.sys, l.sandbox_fd, l.sandbox_path);
-		_exit(0);
-	}
-	ck_assert_int_eq(waitpid(child, &st, 0), child);
-	ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
-	fake_write_text(job, "cgroup.procs", "");
-	ck_assert_int_eq(waitpid(killer, &st, 0), killer);
+	ck_assert_int_eq(cg_kill_tree(&fake.sys, l.sandbox_fd, l.sandbox_path), 0);
+	ck_assert(was_killed(340));
+	cg_layout_close(&l);
+}
+END_TEST
+
+START_TEST(test_kill_fallback_fails_unless_emptied)
+{
+	fake.has_kill = false;
+	struct cg_layout l;
+	struct cg_err err = {0};
+	struct cg_config cfg = default_config();
+	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
+	fake_job("sandbox/jobs/job1", 301);
+	/* A process cginit may not kill stays listed: that is a failure,
+	 * not "nothing left to kill". */
+	fake.kill_errno = EPERM;
+	ck_assert_int_eq(cg_kill_tree(&fake.sys, l.sandbox_fd, l.sandbox_path), -1);
+	ck_assert_str_eq(in_c("sandbox/jobs/job1", "cgroup.procs"), "301\n");
+	cg_layout_close(&l);
+}
+END_TEST
+
+static int kill_and_keep(void *ctx, pid_t pid, int sig)
+{
+	(void)ctx;
+	(void)pid;
+	(void)sig;
+	return 0; /* sent, but the process is never gone: D state */
+}
+
+START_TEST(test_kill_fallback_is_bounded)
+{
+	fake.has_kill = false;
+	struct cg_layout l;
+	struct cg_err err = {0};
+	struct cg_config cfg = default_config();
+	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
+	fake_job("sandbox/jobs/job1", 401);
+	fake.sys.kill = kill_and_keep;
+	fake.clock_step = 300;
+	ck_assert_int_eq(cg_kill_tree(&fake.sys, l.sandbox_fd, l.sandbox_path), -1);
+	cg_layout_close(&l);
+}
+END_TEST
+
+START_TEST(test_kill_fallback_unreadable_cgroup_fails)
+{
+	fake.has_kill = false;
+	struct cg_layout l;
+	struct cg_err err = {0};
+	struct cg_config cfg = default_config();
+	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
+	fake_job("sandbox/jobs/job1", 0);
+	char dir[PATH_MAX * 2];
+	snprintf(dir, sizeof(dir), "%s/sandbox/jobs/job1", fake.c_path);
+	/* A cgroup.procs that is a directory reads as EISDIR: not read. */
+	char procs[PATH_MAX * 2 + 16];
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
+	ck_assert_int_eq(unlink(procs), 0);
+	ck_assert_int_eq(mkdir(procs, 0755), 0);
+	ck_assert_int_eq(cg_kill_tree(&fake.sys, l.sandbox_fd, l.sandbox_path), -1);
 	cg_layout_close(&l);
 }
 END_TEST
@@ -698,6 +984,9 @@ START_TEST(test_check_ok)
 	ck_assert_ptr_nonnull(strstr(out, "processes in C:    3"));
 	ck_assert_ptr_nonnull(strstr(out, "cgroup.kill:       yes"));
 	ck_assert_ptr_nonnull(strstr(out, "clone3:            yes"));
+	/* The recipe it prints is the safe one. */
+	ck_assert_ptr_nonnull(strstr(out, "--tmpfsmount /sys/fs/cgroup"));
+	ck_assert_ptr_nonnull(strstr(out, "--user 65534:65534:1 --group 65534:65534:1"));
 	ck_assert_ptr_nonnull(strstr(out, "--use_cgroupv2"));
 	ck_assert_ptr_nonnull(strstr(out, "require mode:      would succeed"));
 	/* It writes nothing. */
@@ -772,16 +1061,37 @@ static Suite *cgsetup_suite(void)
 	tcase_add_test(t, test_optional_controller_skipped);
 	tcase_add_test(t, test_jobs_limits);
 	tcase_add_test(t, test_limit_failure_named);
-	tcase_add_test(t, test_delegation_chowns_the_subtree);
 	tcase_add_test(t, test_custom_names);
 	tcase_add_test(t, test_idempotent_rerun);
 	tcase_add_test(t, test_enter_writes_zero);
 	tcase_add_test(t, test_kill_uses_cgroup_kill);
-	tcase_add_test(t, test_kill_fallback_signals_each_pid);
 	tcase_add_test(t, test_check_ok);
 	tcase_add_test(t, test_check_reports_reasons);
 	tcase_add_test(t, test_check_v1);
 	suite_add_tcase(s, t);
+
+	TCase *c = tcase_create("containment");
+	tcase_add_checked_fixture(c, setup, teardown);
+	tcase_add_test(c, test_delegation_is_minimal);
+	tcase_add_test(c, test_rerun_takes_back_what_was_given_away);
+	tcase_add_test(c, test_job_cgroups_keep_their_owner);
+	tcase_add_test(c, test_chown_failure_named);
+	tcase_add_test(c, test_sandbox_limits);
+	tcase_add_test(c, test_sandbox_limit_failure_named);
+	tcase_add_test(c, test_probe_refuses_dotdot);
+	tcase_add_test(c, test_c_must_be_cgroup2);
+	tcase_add_test(c, test_nothing_to_bootstrap);
+	suite_add_tcase(s, c);
+
+	TCase *k = tcase_create("shutdown sweep");
+	tcase_add_checked_fixture(k, setup, teardown);
+	tcase_add_test(k, test_kill_fallback_signals_each_pid);
+	tcase_add_test(k, test_kill_fallback_walks_hidden_cgroups);
+	tcase_add_test(k, test_kill_fallback_has_no_depth_cap);
+	tcase_add_test(k, test_kill_fallback_fails_unless_emptied);
+	tcase_add_test(k, test_kill_fallback_is_bounded);
+	tcase_add_test(k, test_kill_fallback_unreadable_cgroup_fails);
+	suite_add_tcase(s, k);
 	return s;
 }
 

@@ -134,10 +134,10 @@ START_TEST(test_cgroup_options)
 	ck_assert_int_eq(opt.cgroup_mode, CGROUP_REQUIRE);
 	ck_assert(opt.cgroup_mode_explicit);
 	ck_assert_str_eq(opt.controllers, "io,hugetlb");
-	ck_assert_str_eq(opt.limits.memory_max, "512M");
-	ck_assert_str_eq(opt.limits.pids_max, "max");
-	ck_assert_str_eq(opt.limits.cpu_max, "50000 100000");
-	ck_assert_str_eq(opt.limits.max_descendants, "100");
+	ck_assert_str_eq(opt.jobs_limits.memory_max, "512M");
+	ck_assert_str_eq(opt.jobs_limits.pids_max, "max");
+	ck_assert_str_eq(opt.jobs_limits.cpu_max, "50000 100000");
+	ck_assert_str_eq(opt.jobs_limits.max_descendants, "100");
 	ck_assert(opt.delegate);
 	ck_assert_int_eq(opt.delegate_uid, 1000);
 	ck_assert_int_eq(opt.delegate_gid, 1000);
@@ -148,6 +148,73 @@ START_TEST(test_cgroup_options)
 	ck_assert_int_eq(opt.delegate_gid, 7);
 	ck_assert_int_eq(parse("--cgroup", "off", "w", NULL), PARSE_OK);
 	ck_assert_int_eq(opt.cgroup_mode, CGROUP_OFF);
+}
+END_TEST
+
+START_TEST(test_sandbox_and_depth_limits)
+{
+	ck_assert_int_eq(parse("--sandbox-memory-max", "1G", "--sandbox-pids-max", "256",
+			       "--sandbox-cpu-max", "200000 100000", "--sandbox-max-descendants", "50",
+			       "--sandbox-max-depth", "3", "--jobs-max-depth", "1", "w", NULL),
+			 PARSE_OK);
+	ck_assert_str_eq(opt.sandbox_limits.memory_max, "1G");
+	ck_assert_str_eq(opt.sandbox_limits.pids_max, "256");
+	ck_assert_str_eq(opt.sandbox_limits.cpu_max, "200000 100000");
+	ck_assert_str_eq(opt.sandbox_limits.max_descendants, "50");
+	ck_assert_str_eq(opt.sandbox_limits.max_depth, "3");
+	ck_assert_str_eq(opt.jobs_limits.max_depth, "1");
+	ck_assert_ptr_null(opt.jobs_limits.pids_max);
+	ck_assert_str_eq(opt.layout_needed_by, "--sandbox-memory-max");
+	ck_assert_int_eq(parse("--sandbox-max-depth", "max", "w", NULL), PARSE_OK);
+	/* Too small to hold one job cgroup, or not a value at all. */
+	ck_assert_int_eq(parse("--sandbox-max-depth", "1", "w", NULL), PARSE_ERROR);
+	ck_assert_int_eq(parse("--sandbox-max-descendants", "2", "w", NULL), PARSE_ERROR);
+	ck_assert_int_eq(parse("--jobs-max-depth", "0", "w", NULL), PARSE_ERROR);
+	ck_assert_int_eq(parse("--sandbox-pids-max", "16M", "w", NULL), PARSE_ERROR);
+	ck_assert_int_eq(parse("--sandbox-cpu-max", "fast", "w", NULL), PARSE_ERROR);
+	ck_assert_int_eq(parse("--sandbox-memory-max", "-1", "w", NULL), PARSE_ERROR);
+}
+END_TEST
+
+START_TEST(test_options_that_need_the_layout)
+{
+	ck_assert_int_eq(parse("w", NULL), PARSE_OK);
+	ck_assert_ptr_null(opt.layout_needed_by);
+	ck_assert_int_eq(parse("--user", "nobody", "w", NULL), PARSE_OK);
+	ck_assert_ptr_null(opt.layout_needed_by);
+	ck_assert_int_eq(parse("--jobs-pids-max", "16", "--jobs-memory-max", "1G", "w", NULL),
+			 PARSE_OK);
+	ck_assert_str_eq(opt.layout_needed_by, "--jobs-pids-max");
+	ck_assert_int_eq(parse("--delegate-to", "1000", "w", NULL), PARSE_OK);
+	ck_assert_str_eq(opt.layout_needed_by, "--delegate-to");
+	/* Off and a limit cannot both hold. */
+	ck_assert_int_eq(parse("--cgroup=off", "--jobs-pids-max", "16", "w", NULL), PARSE_ERROR);
+	ck_assert_int_eq(parse("--sandbox-pids-max", "16", "--cgroup", "off", "w", NULL),
+			 PARSE_ERROR);
+	ck_assert_int_eq(parse("--cgroup=off", "--delegate-to", "1000", "w", NULL), PARSE_ERROR);
+	fake_env[0] = "CGINIT_CGROUP_MODE=off";
+	ck_assert_int_eq(parse("--jobs-max-depth", "2", "w", NULL), PARSE_ERROR);
+	ck_assert_int_eq(parse("w", NULL), PARSE_OK);
+}
+END_TEST
+
+START_TEST(test_allow_privilege_escalation)
+{
+	ck_assert_int_eq(parse("--user", "nobody", "w", NULL), PARSE_OK);
+	ck_assert(!opt.allow_privilege_escalation);
+	ck_assert_int_eq(parse("--user", "nobody", "--allow-privilege-escalation", "w", NULL),
+			 PARSE_OK);
+	ck_assert(opt.allow_privilege_escalation);
+	/* It only relaxes --user. */
+	ck_assert_int_eq(parse("--allow-privilege-escalation", "w", NULL), PARSE_ERROR);
+	fake_env[0] = "CGINIT_ALLOW_PRIVILEGE_ESCALATION=1";
+	ck_assert_int_eq(parse("w", NULL), PARSE_ERROR);
+	fake_env[1] = "CGINIT_USER=nobody";
+	ck_assert_int_eq(parse("w", NULL), PARSE_OK);
+	ck_assert(opt.allow_privilege_escalation);
+	fake_env[0] = "CGINIT_ALLOW_PRIVILEGE_ESCALATION=0";
+	ck_assert_int_eq(parse("w", NULL), PARSE_OK);
+	ck_assert(!opt.allow_privilege_escalation);
 }
 END_TEST
 
@@ -273,6 +340,9 @@ static Suite *options_suite(void)
 	tcase_add_test(t, test_exit_and_usage_flags);
 	tcase_add_test(t, test_bad_input);
 	tcase_add_test(t, test_cgroup_options);
+	tcase_add_test(t, test_sandbox_and_depth_limits);
+	tcase_add_test(t, test_options_that_need_the_layout);
+	tcase_add_test(t, test_allow_privilege_escalation);
 	tcase_add_test(t, test_check_needs_no_command);
 	tcase_add_test(t, test_grace);
 	tcase_add_test(t, test_env_and_aliases);

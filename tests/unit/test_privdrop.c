@@ -529,6 +529,67 @@ START_TEST(test_apply_user_keep)
 }
 END_TEST
 
+/* --user alone: nothing anywhere, bounding set included, and NNP. */
+static int check_user_least_privilege(void)
+{
+	if (getuid() != 4242 || geteuid() != 4242)
+		return 1;
+	for (cap_value_t c = 0; c <= CAP_LAST_CAP; c++) {
+		if (cap_get_bound(c) == 1)
+			return 2;
+		if (flag_of(c, CAP_PERMITTED) || flag_of(c, CAP_EFFECTIVE) ||
+		    flag_of(c, CAP_INHERITABLE) || cap_get_ambient(c) == 1)
+			return 3;
+	}
+	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
+		return 4;
+	return 0;
+}
+
+START_TEST(test_user_means_least_privilege)
+{
+	opt.user = "4242";
+	ck_assert_int_eq(prepare(NULL, 0), 0);
+	ck_assert(plan.least_privilege && plan.no_new_privs);
+	require_root();
+	ck_assert_int_eq(apply_in_child(check_user_least_privilege), 0);
+}
+END_TEST
+
+/* The opt-out: the bounding set stays whole and setuid binaries work. */
+static int check_user_escalation_allowed(void)
+{
+	if (getuid() != 4242)
+		return 1;
+	if (cap_get_bound(CAP_SYS_ADMIN) != 1 || cap_get_bound(CAP_SETUID) != 1)
+		return 2;
+	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 0)
+		return 3;
+	return 0;
+}
+
+START_TEST(test_allow_privilege_escalation_keeps_todays_behaviour)
+{
+	opt.user = "4242";
+	opt.allow_privilege_escalation = true;
+	ck_assert_int_eq(prepare(NULL, 0), 0);
+	ck_assert(!plan.least_privilege && !plan.no_new_privs);
+	require_root();
+	ck_assert_int_eq(apply_in_child(check_user_escalation_allowed), 0);
+}
+END_TEST
+
+/* An explicit --no-new-privs still holds with the opt-out. */
+START_TEST(test_no_new_privs_wins_over_the_opt_out)
+{
+	opt.user = "4242";
+	opt.allow_privilege_escalation = true;
+	opt.no_new_privs = true;
+	ck_assert_int_eq(prepare(NULL, 0), 0);
+	ck_assert(!plan.least_privilege && plan.no_new_privs);
+}
+END_TEST
+
 static int check_root_drop(void)
 {
 	if (getuid() != 0)
@@ -609,6 +670,9 @@ static Suite *privdrop_suite(void)
 	tcase_add_checked_fixture(t, setup, teardown);
 	tcase_add_test(t, test_apply_user_keep);
 	tcase_add_test(t, test_apply_root_drop);
+	tcase_add_test(t, test_user_means_least_privilege);
+	tcase_add_test(t, test_allow_privilege_escalation_keeps_todays_behaviour);
+	tcase_add_test(t, test_no_new_privs_wins_over_the_opt_out);
 	tcase_add_test(t, test_limit_self);
 	suite_add_tcase(s, t);
 	return s;

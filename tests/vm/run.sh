@@ -10,8 +10,9 @@
 # SCENARIO is a number or a name (default: all):
 #   1 privileged  2 forkbomb  3 memhog  4 readonly  5 nodelegate
 #   6 hostcgns    7 shutdown  8 delegation  9 idempotent  10 pid1
-#   11 dockerfile  12 noclone3
-# Scenarios 1-9, 11 and 12 share one boot (idempotent last); 10 (cginit as
+#   11 dockerfile  12 noclone3  13 worker-escape  14 hostile-job
+#   15 root-worker-job
+# Scenarios 1-9 and 11-15 share one boot (idempotent last); 10 (cginit as
 # the guest's PID 1) has its own.  11 runs the ENTRYPOINT of
 # Dockerfile.example, which this script copies out of the Dockerfile into
 # the initramfs.  12 hides clone3 behind seccomp, as Docker's default
@@ -26,9 +27,9 @@
 #   CGINIT_VM_SCENARIO_TIMEOUT  limit of one scenario in the guest (150)
 set -euo pipefail
 
-# by number (1-12), and in the order they run: idempotent last in its boot
-ALL="privileged forkbomb memhog readonly nodelegate hostcgns shutdown delegation idempotent pid1 dockerfile noclone3"
-RUN_ORDER="privileged forkbomb memhog readonly nodelegate hostcgns shutdown delegation dockerfile noclone3 idempotent pid1"
+# by number (1-15), and in the order they run: idempotent last in its boot
+ALL="privileged forkbomb memhog readonly nodelegate hostcgns shutdown delegation idempotent pid1 dockerfile noclone3 worker-escape hostile-job root-worker-job"
+RUN_ORDER="privileged forkbomb memhog readonly nodelegate hostcgns shutdown delegation dockerfile noclone3 worker-escape hostile-job root-worker-job idempotent pid1"
 
 say() { echo "vm-check: $*" >&2; }
 die() {
@@ -69,7 +70,7 @@ if [ $# -eq 0 ]; then
 	read -r -a wanted <<<"$ALL"
 else
 	for a in "$@"; do
-		n=$(name_of "$a") || die "unknown scenario '$a' (one of: $ALL, or 1-12)"
+		n=$(name_of "$a") || die "unknown scenario '$a' (one of: $ALL, or 1-15)"
 		wanted+=("$n")
 	done
 fi
@@ -240,7 +241,7 @@ build_initramfs() {
 	mkdir -p "$rfs"/{sbin,proc,sys,dev,tmp,t,etc,root}
 	busybox_into "$rfs"
 	cp "$cginit" "$rfs/sbin/cginit"
-	cp "$here"/guest/wlib.sh "$here"/guest/w[0-9]*.sh "$build"/bin/* "$rfs/t/"
+	cp "$here"/guest/wlib.sh "$here"/guest/[wj][0-9]*.sh "$build"/bin/* "$rfs/t/"
 	cp "$root/etc/passwd" "$root/etc/group" "$rfs/etc/"
 	chmod 1777 "$rfs/tmp"
 

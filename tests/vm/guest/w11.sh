@@ -21,10 +21,22 @@ if [ ! -d "$CGINIT_SANDBOX" ]; then
 	wdone
 	exit 1
 fi
-for f in "$CGINIT_SANDBOX" "$CGINIT_SANDBOX/cgroup.procs" "$CGINIT_SANDBOX/cgroup.subtree_control" \
-	/sys/fs/cgroup/sandbox /sys/fs/cgroup/sandbox/cgroup.procs; do
+# the minimal delegation: the jobs/ directory and the common ancestor's
+# cgroup.procs are the worker's; everything else of the layout is root's
+for f in "$CGINIT_SANDBOX" /sys/fs/cgroup/sandbox/cgroup.procs; do
 	expect_eq "$(stat -c %u:%g "$f")" "$uid:$gid" "owner of $f"
 done
+for f in /sys/fs/cgroup/sandbox "$CGINIT_SANDBOX/cgroup.procs" \
+	"$CGINIT_SANDBOX/cgroup.subtree_control" "$CGINIT_SANDBOX/pids.max" \
+	/sys/fs/cgroup/sandbox/cgroup.subtree_control /sys/fs/cgroup/sandbox/worker \
+	/sys/fs/cgroup/sandbox/worker/cgroup.procs; do
+	expect_eq "$(stat -c %u:%g "$f")" "0:0" "owner of $f"
+done
+# --user means least privilege: no bounding set, no_new_privs
+expect_eq "$(awk '$1 == "CapBnd:" { print $2 }' /proc/self/status)" "0000000000000000" \
+	"bounding set of the worker"
+expect_eq "$(awk '$1 == "NoNewPrivs:" { print $2 }' /proc/self/status)" "1" \
+	"no_new_privs of the worker"
 J=$CGINIT_SANDBOX/job1
 if ! mkdir "$J"; then
 	wbad "worker cannot mkdir $J"

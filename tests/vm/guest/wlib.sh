@@ -47,3 +47,19 @@ check_layout() {
 wdone() {
 	touch "$OUT/done"
 }
+
+# must_fail WHAT ERROR CMD: CMD (a shell command line, run by sh -c) is an
+# escape attempt; it must fail, and with the kernel's own ERROR text
+# (strerror of the errno, e.g. "Permission denied") in its message.
+must_fail() {
+	local what=$1 want=$2 err=/tmp/must_fail.$$
+	shift 2
+	if sh -c "$1" 2>"$err"; then
+		wbad "$what: succeeded, must fail with '$want'"
+	elif ! grep -q "$want" "$err"; then
+		wbad "$what: failed with '$(tr '\n' ' ' <"$err")', want '$want'"
+	else
+		echo "refused as it must be: $what ($want)"
+	fi
+	rm -f "$err"
+}

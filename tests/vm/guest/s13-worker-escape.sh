@@ -1,0 +1,17 @@
+# Scenario 13: a compromised worker.  Dockerfile.example's shape
+# (--user worker) with limits on jobs/ and on sandbox/; the worker, uid
+# 1000, tries every way around them that the first layout allowed, and
+# each must fail with the kernel's own error.  The legitimate flow (a job
+# cgroup, a limit on it, a child moved in) still works.
+. /t/lib.sh
+ID=ctr13
+mkbundle $ID -- /sbin/cginit --cgroup=require --user worker --jobs-pids-max 16 \
+	--jobs-memory-max 32M --sandbox-pids-max 48 --sandbox-memory-max 96M -- /bin/sh /t/w13.sh ||
+	{ bad "mkbundle failed"; finish; exit; }
+ctr_run $ID
+code=$?
+show_ctr_output
+[ "$code" = 0 ] || bad "container exit code $code, want 0"
+worker_report
+runc delete -f $ID 2>/dev/null
+finish

@@ -1,0 +1,16 @@
+# Scenario 15: a root worker in the host cgroup namespace, where C's own
+# pids.max and memory.max (the container's limits) are in reach.  Its
+# sandboxer maps the job to an unprivileged uid outside (the README's
+# recipe for a root worker: --user 65534:65534:1 --group 65534:65534:1),
+# and with cgroupfs left visible the job still can write nothing.
+. /t/lib.sh
+ID=ctr15
+mkbundle $ID --host-cgroupns -- /sbin/cginit --cgroup=require --jobs-pids-max 16 \
+	-- /bin/sh /t/w15.sh || { bad "mkbundle failed"; finish; exit; }
+ctr_run $ID
+code=$?
+show_ctr_output
+[ "$code" = 0 ] || bad "container exit code $code, want 0"
+worker_report
+runc delete -f $ID 2>/dev/null
+finish
