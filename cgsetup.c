@@ -752,6 +752,22 @@ static int apply_limits(const struct cg_sys *sys, int fd, const struct cg_limits
 	return 0;
 }
 
+/* A directory stream of its own for dirfd: a dup() would share dirfd's
+ * offset, and a second walk over the same cgroup would read nothing. */
+static DIR *open_dir_stream(int dirfd)
+{
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	DIR *dir = fdopendir(fd);
+	if (!dir) {
+		int saved = errno;
+		close(fd);
+		errno = saved;
+	}
+	return dir;
+}
+
 /*
  * Ownership of the layout: the minimal delegation (cgroup-v2.rst,
  * "Delegation" and "Delegation Containment"; systemd's Delegate=). The
@@ -785,22 +801,6 @@ static int apply_limits(const struct cg_sys *sys, int fd, const struct cg_limits
  *                         ancestor, so no job can move into another job.
  * The job cgroups below jobs/ keep their owner: they are the delegatee's.
  */
-/* A directory stream of its own for dirfd: a dup() would share dirfd's
- * offset, and a second walk over the same cgroup would read nothing. */
-static DIR *open_dir_stream(int dirfd)
-{
-	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	DIR *dir = fdopendir(fd);
-	if (!dir) {
-		int saved = errno;
-		close(fd);
-		errno = saved;
-	}
-	return dir;
-}
-
 enum layout_dir { DIR_SANDBOX, DIR_WORKER, DIR_JOBS };
 
 /* The one file of a layout directory that goes to the delegatee ("." for
