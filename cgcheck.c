@@ -39,13 +39,12 @@ static void kv(struct check_report *r, const char *key, const char *fmt, ...)
 	}
 }
 
+/* A reason, word for word as the bootstrap would print it. */
 static void add_reason(struct check_report *r, const char *text)
 {
 	if (r->n_reasons >= MAX_REASONS)
 		return;
-	size_t len = strnlen(text, sizeof(r->reason_buf[0]) - 1);
-	memcpy(r->reason_buf[r->n_reasons], text, len);
-	r->reason_buf[r->n_reasons][len] = '\0';
+	cg_fmt(r->reason_buf[r->n_reasons], sizeof(r->reason_buf[0]), "%s", text);
 	r->reasons[r->n_reasons] = r->reason_buf[r->n_reasons];
 	r->n_reasons++;
 }
@@ -93,39 +92,22 @@ static const char *file_presence(int c_fd, const char *name, const struct cg_nam
 	return "no (or C is a root: known after the bootstrap)";
 }
 
-static void report_controllers(struct check_report *r, int c_fd, const struct cg_config *cfg)
+/* What C holds and offers; the verdict on it is the diagnosis's. */
+static void report_controllers(struct check_report *r, int c_fd, const struct cg_diagnosis *d)
 {
-	char avail[512], enabled[512], wanted[256], type[64];
-	struct cg_err err = {0};
+	char avail[512], enabled[512], type[64];
 	read_trimmed(c_fd, "cgroup.controllers", avail, sizeof(avail));
 	read_trimmed(c_fd, "cgroup.subtree_control", enabled, sizeof(enabled));
 	read_trimmed(c_fd, "cgroup.type", type, sizeof(type));
 	kv(r, "cgroup.type:", "%s", type[0] ? type : "domain (root)");
-	if (type[0] && strcmp(type, "domain") != 0)
-		add_reason(r, "C is not a plain domain cgroup");
 	kv(r, "processes in C:", "%u", count_lines(c_fd, "cgroup.procs"));
 	kv(r, "available:", "%s", avail[0] ? avail : "(none)");
 	kv(r, "enabled:", "%s", enabled[0] ? enabled : "(none)");
-	if (cg_wanted_controllers(cfg->extra_controllers, wanted, sizeof(wanted), &err) < 0) {
-		add_reason(r, err.msg);
-		return;
-	}
-	kv(r, "wanted:", "%s", wanted);
-	/* wanted is "a b c": cut it in place into tokens. */
-	for (char *t = wanted, *next; *t; t = next) {
-		char *space = strchr(t, ' ');
-		next = space ? space + 1 : t + strlen(t);
-		if (space)
-			*space = '\0';
-		if (cg_has_token(avail, t))
-			continue;
-		char msg[128];
-		cg_fmt(msg, sizeof(msg), "controller %s not delegated by the parent cgroup", t);
-		if (strcmp(t, "cpu") == 0 || strcmp(t, "memory") == 0 || strcmp(t, "pids") == 0)
-			add_reason(r, msg);
-		else
-			kv(r, "warning:", "%s (optional, would be skipped)", msg);
-	}
+	if (d->wanted[0])
+		kv(r, "wanted:", "%s", d->wanted);
+	if (d->skipped[0])
+		kv(r, "warning:", "optional controllers not delegated by the parent cgroup, would "
+				  "be skipped: %s", d->skipped);
 }
 
 static void report_features(struct check_report *r, int c_fd, const struct cg_names *names,
@@ -141,11 +123,20 @@ static void report_features(struct check_report *r, int c_fd, const struct cg_na
 				       : "no (the worker moves itself before exec)");
 }
 
+static void reason_hook(void *ctx, const struct cg_err *reason)
+{
+	add_reason(ctx, reason->msg);
+}
+
 int cg_check(const struct cg_sys *sys, const struct cg_config *cfg, bool clone3, int out_fd)
 {
 	struct check_report r = {.fd = out_fd};
 	struct cg_probe p;
 	struct cg_err err = {0};
+	struct cg_layout l;
+	struct cg_diagnosis d;
+	cg_layout_init(&l);
+	cg_diagnosis_init(&d);
 	if (cg_probe(sys, &p, &err) < 0) {
 		add_reason(&r, err.msg);
 		goto verdict;
@@ -153,33 +144,22 @@ int cg_check(const struct cg_sys *sys, const struct cg_config *cfg, bool clone3,
 	kv(&r, "cgroup version:", "%s", cg_hierarchy_name(p.hier));
 	if (p.hier == CG_HIER_HYBRID)
 		kv(&r, "mount:", "%s (cgroup2 without controllers)", p.mount);
-	if (p.hier != CG_HIER_V2) {
-		add_reason(&r, p.hier == CG_HIER_NONE
-				       ? "no cgroup filesystem mounted: mount cgroup2 on /sys/fs/cgroup"
-				       : "cginit needs cgroup v2: boot the host with "
-					 "systemd.unified_cgroup_hierarchy=1");
+	/* The reasons are the bootstrap's own, in its words (cgprobe.c). */
+	d.on_reason = reason_hook;
+	d.ctx = &r;
+	cg_diagnose(sys, &p, cfg, &l, &d);
+	if (p.hier != CG_HIER_V2)
 		goto verdict;
-	}
 	kv(&r, "mount:", "%s", p.mount);
 	kv(&r, "read-only:", "%s", p.readonly ? "yes" : "no");
-	if (p.readonly)
-		add_reason(&r, "cgroupfs is read-only: run the container with --privileged, or "
-			       "podman --security-opt unmask=/sys/fs/cgroup");
 	kv(&r, "cgroup (C):", "%s", p.path);
 	kv(&r, "namespace root:", "%s", p.ns_root ? "yes" : "no (host cgroup namespace?)");
-	int c_fd = open(p.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (c_fd < 0) {
-		char msg[CG_PATH_MAX + 64];
-		cg_fmt(msg, sizeof(msg), "cannot open %s: %s", p.path, cg_strerror(errno));
-		add_reason(&r, msg);
+	if (d.c_fd < 0)
 		goto verdict;
-	}
-	if (!p.readonly && faccessat(c_fd, "cgroup.procs", W_OK, AT_EACCESS) < 0)
-		add_reason(&r, "no write access to C/cgroup.procs: run cginit as root");
-	report_controllers(&r, c_fd, cfg);
-	report_features(&r, c_fd, cfg->names, clone3);
-	kv(&r, "CGINIT_SANDBOX:", "%s/%s/%s", strcmp(p.path, "/") ? p.path : "",
-	   cfg->names->sandbox, cfg->names->jobs);
+	report_controllers(&r, d.c_fd, &d);
+	report_features(&r, d.c_fd, cfg->names, clone3);
+	if (l.jobs_path[0])
+		kv(&r, "CGINIT_SANDBOX:", "%s", l.jobs_path);
 	/* The safe recipe: a job must not reach cgroupfs, nor be outside uid
 	 * 0 (see the README's threat model). */
 	kv(&r, "nsjail flags:", "--use_cgroupv2 --cgroupv2_mount \"$CGINIT_SANDBOX\" "
@@ -187,7 +167,7 @@ int cg_check(const struct cg_sys *sys, const struct cg_config *cfg, bool clone3,
 	kv(&r, "  root worker:", "also --user 65534:65534:1 --group 65534:65534:1 (never map "
 				"a job to uid 0 outside)");
 	kv(&r, "  masked /proc:", "also --disable_proc, unless the container is privileged");
-	close(c_fd);
+	close(d.c_fd);
 verdict:
 	kv(&r, "require mode:", "%s", r.n_reasons ? "would fail" : "would succeed");
 	for (int i = 0; i < r.n_reasons; i++)

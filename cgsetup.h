@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The cgroup v2 bootstrap. Every cgroup write of cginit is in cgsetup.c.
+ * The cgroup v2 bootstrap. Every cgroup write of cginit is in cgsetup.c;
+ * what it reads to decide, and the verdict --check shares, is cgprobe.h's.
  *
  * Everything that touches the outside world goes through struct cg_sys, so
  * that unit tests run the same code against a fake tree in a temp dir, with
@@ -32,12 +33,15 @@
 struct cg_err;
 struct cg_names;
 struct cg_limits;
+struct cg_probe;
 
 struct cg_sys {
 	const char *proc;          /* "/proc": self/cgroup, self/mountinfo, PID/stat */
 	const char *sys_mount;     /* "/sys/fs/cgroup": where cgroup2 is expected */
 	/* statfs f_type and statvfs ST_RDONLY of path. */
 	int (*fs_info)(void *ctx, const char *path, unsigned long *magic, bool *readonly);
+	/* Whether cginit may make cgroups in the directory at path. */
+	bool (*can_write)(void *ctx, const char *path);
 	/* One write(2) of buf to dirfd/name; -1 with errno on failure. */
 	int (*write_file)(void *ctx, int dirfd, const char *name, const char *buf, size_t len);
 	/* One write(2) to an open file: the evacuation moves every pid through
@@ -57,37 +61,6 @@ struct cg_sys {
 
 /* The real world: /proc/self, /sys/fs/cgroup, the real syscalls. */
 void cg_sys_default(struct cg_sys *sys);
-
-enum cg_hierarchy {
-	CG_HIER_NONE = 0, /* no cgroup filesystem at all */
-	CG_HIER_V1,       /* cgroup v1 only */
-	CG_HIER_HYBRID,   /* v1 controllers, plus a controller-less cgroup2 */
-	CG_HIER_V2,       /* unified */
-};
-
-const char *cg_hierarchy_name(enum cg_hierarchy h);
-
-struct cg_probe {
-	enum cg_hierarchy hier;
-	char mount[CG_PATH_MAX];  /* the cgroup2 mount point */
-	char rel[CG_PATH_MAX];    /* C as /proc/self/cgroup names it: "/" or "/docker/x" */
-	char path[CG_PATH_MAX];   /* C as an absolute path */
-	bool readonly;
-	bool writable;         /* C/cgroup.procs is writable by cginit */
-	bool ns_root;          /* C is the root of our cgroup namespace */
-};
-
-/* Finds C and tells v1, hybrid and v2 apart. Writes nothing. */
-int cg_probe(const struct cg_sys *sys, struct cg_probe *p, struct cg_err *err);
-/* The text part of the probe, exposed for tests and fuzzing: from
- * mountinfo and /proc/self/cgroup, the cgroup2 mount, C, and hier V2 (or
- * V1, NONE); refuses a C outside the mount or the cgroup namespace. */
-int cg_probe_text(const char *mountinfo, const char *cgroups, const char *sys_mount,
-		  struct cg_probe *p, struct cg_err *err);
-/* Whether the probe found no writable cgroup v2 at all (v1, hybrid, none,
- * read-only, or not cginit's to write): nothing a layout could be made in,
- * as opposed to a layout that was possible and failed. */
-bool cg_nothing_to_bootstrap(const struct cg_probe *p);
 
 struct cg_config {
 	const struct cg_names *names;
@@ -124,25 +97,14 @@ int cg_evacuate(const struct cg_sys *sys, int c_fd, int init_fd, unsigned *moved
 int cg_enable_controllers(const struct cg_sys *sys, int dirfd, const char *where,
 			  const char *wanted, int refill_fd, char *enabled, size_t enabled_len,
 			  struct cg_err *err);
-bool cg_has_token(const char *list, const char *token);
 
-/* Parsers of what the kernel hands us, exposed for tests and fuzzing. */
+/* Parsers of what the kernel hands us in the evacuation, exposed for tests
+ * and fuzzing. */
 /* The next line of a cgroup.procs text: true with *pid, or *pid = -1 for
  * a line that is not a pid; false at the end. */
 bool cg_next_pid(const char **cursor, long *pid);
 /* Whether a /proc/PID/stat text is that of a kernel thread. */
 bool cg_stat_is_kthread(const char *stat);
-/* The path of the "0::" line of /proc/self/cgroup: 1 found, 0 none, -1
- * longer than len. */
-int cg_unified_path(const char *text, char *out, size_t len);
-/* A cgroup2 mount in mountinfo text, preferring the one at `preferred`. */
-bool cg_find_cgroup2_mount(const char *mountinfo, const char *preferred, char *mnt,
-			   size_t mlen, char *root, size_t rlen);
-/* "+a +b" of the wanted controllers available and not yet enabled; -1 with
- * *err when a required one is not available. */
-int cg_plan_enable(const char *wanted, const char *available, const char *enabled,
-		   const char *where, char *plan, size_t len, struct cg_err *err);
-int cg_wanted_controllers(const char *extra, char *out, size_t len, struct cg_err *err);
 
 /* Moves the calling process into the cgroup dirfd (the fallback when clone3
  * cannot place the worker). */
@@ -153,6 +115,8 @@ int cg_enter(const struct cg_sys *sys, int dirfd);
  * tree, until a walk reads every cgroup and finds it empty. -1 unless the
  * tree was read and emptied. */
 int cg_kill_tree(const struct cg_sys *sys, int dirfd, const char *where);
+
+#include "cgprobe.h"
 
 /* --check: prints what the bootstrap would find, writes nothing. Returns 0
  * when --cgroup=require would succeed, 1 otherwise. */

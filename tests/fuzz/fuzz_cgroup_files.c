@@ -33,10 +33,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (pid < -1 || ++lines > size + 1)
 			abort(); /* a pid is >= -1, and the walk always advances */
 	}
-	char plan[512];
+	char skipped[128], plan[512];
 	struct cg_err err = {0};
 	if (cg_plan_enable("cpu memory pids io", available, enabled, "C", plan, sizeof(plan),
-			   &err) == 0) {
+			   skipped, sizeof(skipped), &err) == 0) {
 		/* Every planned controller must be available. */
 		const char *t = plan;
 		while (*t) {

@@ -54,6 +54,7 @@ struct fakecg {
 	char sysfs[PATH_MAX];  /* root/sysfs: a "tmpfs" for hybrid tests */
 	char c_path[PATH_MAX]; /* C */
 	bool readonly;
+	bool not_ours;         /* C may not be written by cginit (EACCES) */
 	bool hybrid;           /* sys_mount is a tmpfs, cgroup2 below it */
 	bool has_kill;         /* new cgroups get cgroup.kill */
 	uint64_t clock_ms;
@@ -148,6 +149,13 @@ static inline int fake_fs_info(void *ctx, const char *path, unsigned long *magic
 	}
 	*ro = f->readonly;
 	return 0;
+}
+
+static inline bool fake_can_write(void *ctx, const char *path)
+{
+	struct fakecg *f = ctx;
+	(void)path;
+	return !f->not_ours;
 }
 
 static inline int fake_take_fault(struct fakecg *f, const char *name, long pid)
@@ -478,6 +486,7 @@ static inline void fake_init(struct fakecg *f, const char *rel, const char *cont
 	f->sys.proc = f->procroot;
 	f->sys.sys_mount = f->mount;
 	f->sys.fs_info = fake_fs_info;
+	f->sys.can_write = fake_can_write;
 	f->sys.write_file = fake_write_file;
 	f->sys.write_fd = fake_write_fd;
 	f->sys.make_dir = fake_make_dir;

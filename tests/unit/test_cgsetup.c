@@ -47,6 +47,13 @@ static const char *in_c(const char *sub, const char *file)
 	return fake_read_text(dir, file);
 }
 
+static const char *in_c_path(const char *sub)
+{
+	static char path[PATH_MAX * 2];
+	snprintf(path, sizeof(path), "%s/%s", fake.c_path, sub);
+	return path;
+}
+
 /* ---- tokens ---------------------------------------------------------------- */
 
 START_TEST(test_whole_tokens)
@@ -1023,6 +1030,137 @@ START_TEST(test_check_v1)
 }
 END_TEST
 
+/* ---- one diagnosis for --check and the bootstrap ------------------------------ */
+
+/* Each thing that can stop the layout before a write, as the fake kernel
+ * makes it. Faults of a write (EBUSY that never ends, EIO on mkdir, a
+ * refused chown) are outside --check's reach by definition: it writes
+ * nothing. */
+static void break_readonly(void) { fake.readonly = true; }
+static void break_not_ours(void) { fake.not_ours = true; }
+static void break_v1(void)
+{
+	fake_write_text(fake.proc, "cgroup", "4:memory:/\n");
+	fake_write_text(fake.proc, "mountinfo",
+			"30 22 0:26 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n");
+}
+static void break_hybrid(void)
+{
+	fake.sys.sys_mount = fake.sysfs;
+	char text[PATH_MAX * 3];
+	snprintf(text, sizeof(text),
+		 "29 22 0:25 / %s rw - tmpfs tmpfs rw\n"
+		 "30 29 0:26 / %s rw - cgroup2 cgroup2 rw\n"
+		 "31 29 0:27 / %s/memory rw - cgroup cgroup rw,memory\n",
+		 fake.sysfs, fake.mount, fake.sysfs);
+	fake_write_text(fake.proc, "mountinfo", text);
+}
+static void break_no_cgroupfs(void)
+{
+	fake_write_text(fake.proc, "mountinfo", "22 1 0:21 / /proc rw - proc proc rw\n");
+}
+static void break_no_memory(void)
+{
+	fake_write_text(fake.c_path, "cgroup.controllers", "cpuset cpu io pids\n");
+}
+static void break_threaded(void)
+{
+	fake_write_text(fake.c_path, "cgroup.type", "domain threaded\n");
+}
+static void break_dotdot(void) { fake_set_proc(&fake, "/../..", "/"); }
+static void break_outside_root(void) { fake_set_proc(&fake, "/other", "/docker/abc"); }
+static void break_not_cgroup2(void) { fake.c_magic = 0x01021994UL; }
+static void break_readonly_and_threaded(void)
+{
+	break_readonly();
+	break_threaded();
+	break_no_memory();
+}
+
+static const struct {
+	const char *name;
+	void (*inject)(void);
+	const char *says; /* a piece of the reason */
+} diagnosable[] = {
+	{"read-only cgroupfs", break_readonly, "read-only"},
+	{"C not cginit's to write", break_not_ours, "cannot write its cgroup"},
+	{"cgroup v1", break_v1, "cgroup v1 host"},
+	{"hybrid", break_hybrid, "hybrid"},
+	{"no cgroupfs", break_no_cgroupfs, "no cgroup filesystem"},
+	{"memory not delegated", break_no_memory, "controller memory not delegated"},
+	{"threaded C", break_threaded, "domain threaded"},
+	{"outside the namespace", break_dotdot, "outside its cgroup namespace"},
+	{"outside the mount root", break_outside_root, "not below the root"},
+	{"C not on cgroup2", break_not_cgroup2, "not on a cgroup2 filesystem"},
+	{"three at once", break_readonly_and_threaded, "read-only"},
+};
+
+/* The "reason:" lines of --check's report, in order. */
+static int check_reasons(char reasons[][1100], int max)
+{
+	int rc, n = 0;
+	char *out = check_output(&rc, true);
+	for (char *line = strstr(out, "reason:"); line && n < max;
+	     line = strstr(line + 1, "\nreason:")) {
+		if (*line == '\n')
+			line++;
+		char *value = line + strlen("reason:");
+		value += strspn(value, " ");
+		size_t len = strcspn(value, "\n");
+		snprintf(reasons[n++], 1100, "%.*s", (int)len, value);
+	}
+	ck_assert_msg(rc == (n ? 1 : 0), "--check exit %d with %d reasons", rc, n);
+	return n;
+}
+
+START_TEST(test_check_and_bootstrap_agree)
+{
+	int i = _i;
+	fake_cleanup(&fake);
+	setup();
+	diagnosable[i].inject();
+	char reasons[8][1100];
+	int n = check_reasons(reasons, 8);
+	ck_assert_msg(n >= 1, "%s: --check sees no reason", diagnosable[i].name);
+	struct cg_layout l;
+	struct cg_err err = {0};
+	struct cg_config cfg = default_config();
+	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == -1, "%s: the bootstrap succeeded",
+		      diagnosable[i].name);
+	/* The same verdict, in the same words: the bootstrap's error is
+	 * --check's first reason, and names the cause. */
+	ck_assert_str_eq(err.msg, reasons[0]);
+	ck_assert_msg(strstr(err.msg, diagnosable[i].says), "%s: '%s'", diagnosable[i].name,
+		      err.msg);
+	/* And nothing was written: refused before the first write. */
+	ck_assert_uint_eq(fake.moves, 0);
+	ck_assert_int_eq(access(in_c_path("init"), F_OK), -1);
+}
+END_TEST
+
+START_TEST(test_several_reasons_are_all_listed)
+{
+	break_readonly_and_threaded();
+	char reasons[8][1100];
+	ck_assert_int_eq(check_reasons(reasons, 8), 3);
+	ck_assert_ptr_nonnull(strstr(reasons[0], "read-only"));
+	ck_assert_ptr_nonnull(strstr(reasons[1], "domain threaded"));
+	ck_assert_ptr_nonnull(strstr(reasons[2], "controller memory"));
+}
+END_TEST
+
+START_TEST(test_check_and_bootstrap_agree_on_success)
+{
+	char reasons[8][1100];
+	ck_assert_int_eq(check_reasons(reasons, 8), 0);
+	struct cg_layout l;
+	struct cg_err err = {0};
+	struct cg_config cfg = default_config();
+	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
+	cg_layout_close(&l);
+}
+END_TEST
+
 static Suite *cgsetup_suite(void)
 {
 	Suite *s = suite_create("cgsetup");
@@ -1082,6 +1220,14 @@ static Suite *cgsetup_suite(void)
 	tcase_add_test(c, test_c_must_be_cgroup2);
 	tcase_add_test(c, test_nothing_to_bootstrap);
 	suite_add_tcase(s, c);
+
+	TCase *v = tcase_create("one diagnosis");
+	tcase_add_checked_fixture(v, setup, teardown);
+	tcase_add_loop_test(v, test_check_and_bootstrap_agree, 0,
+			    (int)(sizeof(diagnosable) / sizeof(diagnosable[0])));
+	tcase_add_test(v, test_several_reasons_are_all_listed);
+	tcase_add_test(v, test_check_and_bootstrap_agree_on_success);
+	suite_add_tcase(s, v);
 
 	TCase *k = tcase_create("shutdown sweep");
 	tcase_add_checked_fixture(k, setup, teardown);
