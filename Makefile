@@ -54,9 +54,12 @@ cginit: $(SRCS) $(HDRS) Makefile mk/libcap.mk
 
 static: cginit-static
 
-cginit-static: $(SRCS) $(HDRS) Makefile $(LIBCAP_MUSL_A)
+# alloc.c replaces musl's malloc in the static build only (see there).
+STATIC_SRCS := $(SRCS) alloc.c
+
+cginit-static: $(STATIC_SRCS) $(HDRS) Makefile $(LIBCAP_MUSL_A)
 	@command -v $(MUSL_CC) >/dev/null || { echo "musl-gcc not found: apt-get install musl-tools" >&2; exit 1; }
-	$(MUSL_CC) $(CPPFLAGS) $(LIBCAP_MUSL_INC) $(STATIC_CFLAGS) -o $@ $(SRCS) $(LIBCAP_MUSL_A) $(STATIC_LDFLAGS)
+	$(MUSL_CC) $(CPPFLAGS) $(LIBCAP_MUSL_INC) $(STATIC_CFLAGS) -o $@ $(STATIC_SRCS) $(LIBCAP_MUSL_A) $(STATIC_LDFLAGS)
 
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/fakecg.h $(LIB_SRCS) $(HDRS) Makefile
 	@mkdir -p $(dir $@)
@@ -139,8 +142,8 @@ size: cginit-static
 	@tests/size-report.sh cginit-static
 
 # An unstripped twin of cginit-static, for make size's symbol table.
-$(STATIC_OUT): $(SRCS) $(HDRS) Makefile $(LIBCAP_MUSL_A)
-	$(MUSL_CC) $(CPPFLAGS) $(LIBCAP_MUSL_INC) $(STATIC_CFLAGS) -o $@ $(SRCS) $(LIBCAP_MUSL_A) $(filter-out -s,$(STATIC_LDFLAGS))
+$(STATIC_OUT): $(STATIC_SRCS) $(HDRS) Makefile $(LIBCAP_MUSL_A)
+	$(MUSL_CC) $(CPPFLAGS) $(LIBCAP_MUSL_INC) $(STATIC_CFLAGS) -o $@ $(STATIC_SRCS) $(LIBCAP_MUSL_A) $(filter-out -s,$(STATIC_LDFLAGS))
 
 # The README's first command: a worker that leaves an orphan and exits 3.
 example: cginit

@@ -241,6 +241,10 @@ int priv_apply(const struct priv_plan *plan);
 /* cginit itself, once the worker runs: keep only what reaping, forwarding
  * and killing need. */
 int priv_limit_self(void);
+/* As PID 1, after the worker is forked: oom_score_adj -1000 for cginit
+ * (needs CAP_SYS_RESOURCE, so before priv_limit_self). -1 having said why
+ * at -v. */
+int priv_protect_self_from_oom(const char *proc);
 /* A --cap-drop/--cap-keep LIST (names with or without CAP_, any case,
  * comma separated, or "all") as a mask, bit N for capability N; option
  * names the option in the message. -1 having printed why. */

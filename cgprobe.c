@@ -467,6 +467,36 @@ fail:
 }
 
 
+/* ---- a default for sandbox/memory.max ---------------------------------------- */
+
+/* What init/ keeps of a limited C, at least: cginit needs about 100 KB, the
+ * rest is for what docker exec starts there. */
+#define INIT_RESERVE_MIN (16L << 20)
+
+/*
+ * Memory that no process holds (a file on a tmpfs or /dev/shm) is charged
+ * to whoever wrote it, but counts for nobody when the OOM killer chooses.
+ * A worker that fills a limited C that way leaves the killer a choice among
+ * tiny processes, cginit among them. So where C has a memory.max and no
+ * --sandbox-memory-max was given, sandbox/ gets C's limit less a reserve
+ * (a sixteenth, at least 16 MiB), and its OOM kills stay inside sandbox/.
+ * False where C has no limit, or one too small to split.
+ */
+bool cg_default_sandbox_memory(int c_fd, char *out, size_t len)
+{
+	char text[32];
+	const char *end;
+	long limit;
+	if (cg_read_small(c_fd, "memory.max", text, sizeof(text)) <= 0 ||
+	    cg_parse_long(text, &end, &limit) < 0 || limit <= 0)
+		return false; /* "max", or no memory.max: the real root */
+	long reserve = limit / 16 > INIT_RESERVE_MIN ? limit / 16 : INIT_RESERVE_MIN;
+	if (limit < 2 * reserve)
+		return false;
+	cg_fmt(out, len, "%ld", limit - reserve);
+	return true;
+}
+
 /* ---- the verdict ------------------------------------------------------------ */
 
 void cg_diagnosis_init(struct cg_diagnosis *d)

@@ -58,6 +58,11 @@ int cg_plan_enable(const char *wanted, const char *available, const char *enable
 		   struct cg_err *err);
 int cg_wanted_controllers(const char *extra, char *out, size_t len, struct cg_err *err);
 
+/* sandbox/memory.max where none was asked for: C's memory.max less a
+ * reserve for init/, as a number of bytes in out; false where C has no
+ * limit, or one too small to split. */
+bool cg_default_sandbox_memory(int c_fd, char *out, size_t len);
+
 /*
  * The verdict on a probed C, before any write: each reason why the layout
  * cannot be made, in the order the bootstrap meets them. cg_bootstrap stops

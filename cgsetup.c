@@ -88,6 +88,12 @@ static int real_write_file(void *ctx, int dirfd, const char *name, const char *b
 	return ret;
 }
 
+static char *real_read_all(void *ctx, int dirfd, const char *name, size_t max)
+{
+	(void)ctx;
+	return cg_read_all(dirfd, name, max);
+}
+
 static int real_make_dir(void *ctx, int dirfd, const char *name)
 {
 	(void)ctx;
@@ -131,6 +137,7 @@ void cg_sys_default(struct cg_sys *sys)
 	sys->can_write = real_can_write;
 	sys->write_file = real_write_file;
 	sys->write_fd = real_write_fd;
+	sys->read_all = real_read_all;
 	sys->make_dir = real_make_dir;
 	sys->chown_at = real_chown_at;
 	sys->fd_magic = real_fd_magic;
@@ -185,7 +192,7 @@ static int evacuate_once(const struct cg_sys *sys, int c_fd, int procs_fd, bool 
 			 struct evac_round *r, struct cg_err *err)
 {
 	memset(r, 0, sizeof(*r));
-	char *procs = cg_read_all(c_fd, "cgroup.procs", CG_READ_MAX);
+	char *procs = sys->read_all(sys->ctx, c_fd, "cgroup.procs", CG_READ_MAX);
 	if (!procs)
 		return cg_error(err, errno, "read cgroup.procs of C");
 	int ret = 0;
@@ -472,6 +479,68 @@ static int own_entry(const struct cg_sys *sys, int fd, const char *name, bool de
 	return 0;
 }
 
+/* A cgroup below sandbox/ or worker/ that the layout did not make: one a
+ * worker made when an earlier version gave it those directories. Left the
+ * worker's, it would be a place beside jobs/, under no jobs/ limit, that a
+ * job could move into (sandbox/cgroup.procs is the common ancestor). The
+ * cgroups below jobs/ are the jobs', and stay the delegatee's. */
+static bool stray_cgroup(enum layout_dir which, const char *name, const struct cg_names *names)
+{
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || which == DIR_JOBS)
+		return false;
+	return which == DIR_WORKER ||
+	       (strcmp(name, names->worker) != 0 && strcmp(name, names->jobs) != 0);
+}
+
+/* The cgroup parent/name and everything below it, root's. */
+static int own_tree_as_root(const struct cg_sys *sys, int parent, const char *name,
+			    const char *where, struct cg_err *err)
+{
+	char path[CG_PATH_MAX];
+	if (cg_fmt(path, sizeof(path), "%s/%s", where, name) >= (int)sizeof(path))
+		return cg_error(err, ENAMETOOLONG, "cgroup path under %s", where);
+	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : cg_error(err, errno, "open %s", path);
+	int ret = -1;
+	DIR *dir = open_dir_stream(fd);
+	if (!dir) {
+		cg_error(err, errno, "read directory %s", path);
+		goto out;
+	}
+	if (sys->chown_at(sys->ctx, fd, "", 0, 0) < 0) {
+		cg_error(err, errno, "chown %s to 0:0", path);
+		goto out;
+	}
+	struct dirent *de;
+	errno = 0;
+	while ((de = readdir(dir)) != NULL) {
+		const char *n = de->d_name;
+		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0) {
+			errno = 0;
+			continue;
+		}
+		if (de->d_type == DT_DIR) {
+			if (own_tree_as_root(sys, fd, n, path, err) < 0)
+				goto out;
+		} else if (sys->chown_at(sys->ctx, fd, n, 0, 0) < 0) {
+			cg_error(err, errno, "chown %s/%s to 0:0", path, n);
+			goto out;
+		}
+		errno = 0;
+	}
+	if (errno) {
+		cg_error(err, errno, "read directory %s", path);
+		goto out;
+	}
+	ret = 0;
+out:
+	if (dir)
+		closedir(dir);
+	close(fd);
+	return ret;
+}
+
 /* Every file of one layout directory root's, but the delegated one. */
 static int own_dir(const struct cg_sys *sys, int fd, enum layout_dir which,
 		   const struct cg_config *cfg, const char *where, struct cg_err *err)
@@ -486,10 +555,13 @@ static int own_dir(const struct cg_sys *sys, int fd, enum layout_dir which,
 	struct dirent *de;
 	errno = 0;
 	while ((de = readdir(dir)) != NULL) {
-		/* Directories below are job cgroups (or cgroups a previous
-		 * run's worker made): not the layout's, left as they are. */
-		if (de->d_type == DT_DIR)
+		if (de->d_type == DT_DIR) {
+			if (stray_cgroup(which, de->d_name, cfg->names) &&
+			    own_tree_as_root(sys, fd, de->d_name, where, err) < 0)
+				goto out;
+			errno = 0;
 			continue;
+		}
 		bool is_delegated = delegated && strcmp(de->d_name, delegated) == 0;
 		if (own_entry(sys, fd, de->d_name, is_delegated, cfg, where, err) < 0)
 			goto out;
@@ -534,7 +606,14 @@ static int build_sandbox(const struct cg_sys *sys, const struct cg_config *cfg,
 		return -1;
 	if (cg_enable_controllers(sys, l->jobs_fd, l->jobs_path, wanted, -1, NULL, 0, err) < 0)
 		return -1;
-	if (apply_limits(sys, l->sandbox_fd, cfg->sandbox_limits, l->sandbox_path, err) < 0 ||
+	struct cg_limits box = cfg->sandbox_limits ? *cfg->sandbox_limits : (struct cg_limits){0};
+	char memory[32];
+	if (!box.memory_max && cg_default_sandbox_memory(l->c_fd, memory, sizeof(memory))) {
+		box.memory_max = memory;
+		cg_log(LOG_INFO, "%s/memory.max %s: the memory.max of %s less a reserve for %s/",
+		       l->sandbox_path, memory, l->c_path, cfg->names->init);
+	}
+	if (apply_limits(sys, l->sandbox_fd, &box, l->sandbox_path, err) < 0 ||
 	    apply_limits(sys, l->jobs_fd, cfg->jobs_limits, l->jobs_path, err) < 0)
 		return -1;
 	/* Last: nothing is the delegatee's before every limit is in place. */
@@ -610,10 +689,14 @@ static void sweep_failed(struct sweep *sw, int errnum)
 	sw->failed = true;
 }
 
-/* SIGKILL to every process listed in dirfd's cgroup.procs. */
+/* SIGKILL to every process listed in dirfd's cgroup.procs. A threaded
+ * cgroup cannot list processes (EOPNOTSUPP): its cgroup.threads lists
+ * threads, and a kill of any thread's id kills its whole process. */
 static void sweep_procs(const struct cg_sys *sys, int dirfd, struct sweep *sw)
 {
-	char *procs = cg_read_all(dirfd, "cgroup.procs", CG_READ_MAX);
+	char *procs = sys->read_all(sys->ctx, dirfd, "cgroup.procs", CG_READ_MAX);
+	if (!procs && errno == EOPNOTSUPP)
+		procs = sys->read_all(sys->ctx, dirfd, "cgroup.threads", CG_READ_MAX);
 	if (!procs) {
 		/* ENOENT and ENODEV: the cgroup was removed under us. */
 		if (errno != ENOENT && errno != ENODEV)

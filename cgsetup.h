@@ -47,6 +47,9 @@ struct cg_sys {
 	/* One write(2) to an open file: the evacuation moves every pid through
 	 * one open init/cgroup.procs. */
 	int (*write_fd)(void *ctx, int fd, const char *buf, size_t len);
+	/* dirfd/name read whole into a malloc'd, NUL-terminated buffer of at
+	 * most max bytes (cg_read_all); NULL with errno. */
+	char *(*read_all)(void *ctx, int dirfd, const char *name, size_t max);
 	/* mkdirat; EEXIST is reported as such. */
 	int (*make_dir)(void *ctx, int dirfd, const char *name);
 	/* fchownat of dirfd/name, or of dirfd itself when name is "". */

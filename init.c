@@ -186,6 +186,8 @@ static int run_worker(struct run *run, const sigset_t *inherited, bool pid1)
 	/* Pin no mount: the worker keeps its cwd, cginit does not need one. */
 	if (chdir("/") < 0)
 		cg_error(NULL, errno, "chdir /");
+	if (pid1)
+		priv_protect_self_from_oom("/proc");
 	if (priv_limit_self() < 0)
 		cg_log(LOG_WARN, "cannot drop cginit's own capabilities; going on");
 	struct reaper_config rc = {

@@ -635,3 +635,38 @@ int priv_limit_self(void)
 	cap_free(cur);
 	return rc;
 }
+
+/* ---- cginit and the OOM killer ---------------------------------------------- */
+
+/*
+ * Memory that no process holds, such as a file on a tmpfs or /dev/shm, is
+ * charged to the cgroup of whoever wrote it but counts in nobody's
+ * oom_score. A worker that fills the container's memory that way leaves
+ * the OOM killer a choice among tiny processes, and it may pick PID 1,
+ * which ends the container. So PID 1 takes OOM_SCORE_ADJ_MIN, which the
+ * killer never picks. Lowering it needs CAP_SYS_RESOURCE; it is done after
+ * the worker is forked, because a child inherits the value and also the
+ * floor it may go back down to without that capability.
+ */
+int priv_protect_self_from_oom(const char *proc)
+{
+	char path[64];
+	cg_fmt(path, sizeof(path), "%s/self/oom_score_adj", proc);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return cg_error(NULL, errno, "open %s", path);
+	int rc = 0;
+	if (write(fd, "-1000", 5) != 5)
+		rc = -1;
+	int e = errno;
+	close(fd);
+	if (rc < 0) {
+		/* No CAP_SYS_RESOURCE, as in an unprivileged container: say so
+		 * only at -v, with what helps instead. */
+		cg_log(LOG_INFO, "cannot protect cginit from the OOM killer (write -1000 to %s: %s): "
+		       "set --sandbox-memory-max below the container's memory limit", path,
+		       cg_strerror(e));
+		return -1;
+	}
+	return 0;
+}

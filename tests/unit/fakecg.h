@@ -181,10 +181,11 @@ static inline void fake_add_fault(struct fakecg *f, const char *file, long pid, 
 	x->times = times;
 }
 
-/* Removes `pid` from the cgroup.procs of dir; true if it was there. */
-static inline bool fake_remove_pid(const char *dir, long pid)
+/* Removes `pid` from the file (cgroup.procs, cgroup.threads) of dir; true
+ * if it was there. */
+static inline bool fake_remove_from(const char *dir, const char *file, long pid)
 {
-	char *text = fake_read_text(dir, "cgroup.procs");
+	char *text = fake_read_text(dir, file);
 	if (!text)
 		return false;
 	char out[8192] = "";
@@ -198,8 +199,13 @@ static inline bool fake_remove_pid(const char *dir, long pid)
 		strcat(out, t);
 		strcat(out, "\n");
 	}
-	fake_write_text(dir, "cgroup.procs", out);
+	fake_write_text(dir, file, out);
 	return found;
+}
+
+static inline bool fake_remove_pid(const char *dir, long pid)
+{
+	return fake_remove_from(dir, "cgroup.procs", pid);
 }
 
 static inline void fake_append_pid(const char *dir, long pid)
@@ -328,6 +334,24 @@ static inline int fake_write_fd(void *ctx, int fd, const char *buf, size_t len)
 	return r;
 }
 
+/* A read of a cgroup file; a fault on "read CGROUP/NAME" (CGROUP the last
+ * component of its directory) fails it, as the kernel fails cgroup.procs
+ * of a threaded cgroup with EOPNOTSUPP. */
+static inline char *fake_read_all(void *ctx, int dirfd, const char *name, size_t max)
+{
+	struct fakecg *f = ctx;
+	char dir[PATH_MAX], fault[sizeof(((struct fake_fault *)0)->file)];
+	fake_fd_path(dirfd, dir, sizeof(dir));
+	const char *cgroup = strrchr(dir, '/');
+	snprintf(fault, sizeof(fault), "read %s/%s", cgroup ? cgroup + 1 : dir, name);
+	int e = fake_take_fault(f, fault, 0);
+	if (e) {
+		errno = e;
+		return NULL;
+	}
+	return cg_read_all(dirfd, name, max);
+}
+
 static inline int fake_make_dir(void *ctx, int dirfd, const char *name)
 {
 	struct fakecg *f = ctx;
@@ -395,10 +419,12 @@ static inline int fake_fd_magic(void *ctx, int fd, unsigned long *magic)
 	return 0;
 }
 
-/* Removes pid from the cgroup.procs of dir and of every cgroup below. */
+/* Removes pid from the cgroup.procs and cgroup.threads of dir and of every
+ * cgroup below. */
 static inline void fake_remove_pid_below(const char *dir, long pid)
 {
 	fake_remove_pid(dir, pid);
+	fake_remove_from(dir, "cgroup.threads", pid);
 	DIR *d = opendir(dir);
 	if (!d)
 		return;
@@ -489,6 +515,7 @@ static inline void fake_init(struct fakecg *f, const char *rel, const char *cont
 	f->sys.can_write = fake_can_write;
 	f->sys.write_file = fake_write_file;
 	f->sys.write_fd = fake_write_fd;
+	f->sys.read_all = fake_read_all;
 	f->sys.make_dir = fake_make_dir;
 	f->sys.chown_at = fake_chown_at;
 	f->sys.fd_magic = fake_fd_magic;

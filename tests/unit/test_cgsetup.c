@@ -644,6 +644,33 @@ START_TEST(test_rerun_takes_back_what_was_given_away)
 }
 END_TEST
 
+START_TEST(test_stray_cgroups_are_taken_back)
+{
+	struct cg_layout l;
+	bootstrap_delegated(1234, 5678, &l);
+	cg_layout_close(&l);
+	/* What a worker of an older version could make: sandbox/evil beside
+	 * jobs/, and worker/sub, each a place under no jobs/ limit. */
+	int fd = open(fake.c_path, O_RDONLY | O_DIRECTORY);
+	const char *made[] = {"sandbox/evil", "sandbox/evil/deeper", "sandbox/.hidden",
+			      "sandbox/worker/sub"};
+	for (size_t i = 0; i < sizeof(made) / sizeof(made[0]); i++) {
+		ck_assert_int_eq(fake_make_dir(&fake, fd, made[i]), 0);
+		ck_assert_int_eq(fake_chown_at(&fake, fd, made[i], 1234, 5678), 0);
+		char procs[PATH_MAX];
+		snprintf(procs, sizeof(procs), "%s/cgroup.procs", made[i]);
+		ck_assert_int_eq(fake_chown_at(&fake, fd, procs, 1234, 5678), 0);
+	}
+	close(fd);
+	bootstrap_delegated(1234, 5678, &l);
+	for (size_t i = 0; i < sizeof(made) / sizeof(made[0]); i++) {
+		assert_owner(made[i], "", 0, 0);
+		assert_owner(made[i], "cgroup.procs", 0, 0);
+	}
+	cg_layout_close(&l);
+}
+END_TEST
+
 START_TEST(test_job_cgroups_keep_their_owner)
 {
 	struct cg_layout l;
@@ -694,6 +721,46 @@ START_TEST(test_sandbox_limits)
 	ck_assert_str_eq(in_c("sandbox/jobs", "memory.max"), "32M");
 	ck_assert_str_eq(in_c("sandbox/jobs", "pids.max"), "16");
 	assert_owner("sandbox", "pids.max", 0, 0);
+	cg_layout_close(&l);
+}
+END_TEST
+
+START_TEST(test_sandbox_memory_defaults_below_a_limited_c)
+{
+	struct cg_layout l;
+	struct cg_err err = {0};
+	struct cg_config cfg = default_config();
+	/* 48 MiB for the container: sandbox/ gets 32, init/ keeps 16. */
+	fake_write_text(fake.c_path, "memory.max", "50331648\n");
+	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(in_c("sandbox", "memory.max"), "33554432");
+	cg_layout_close(&l);
+	/* 8 GiB: a sixteenth is kept. */
+	fake_write_text(fake.c_path, "memory.max", "8589934592\n");
+	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(in_c("sandbox", "memory.max"), "8053063680");
+	cg_layout_close(&l);
+	/* --sandbox-memory-max wins, "max" included. */
+	struct cg_limits box = {"max", NULL, NULL, NULL, NULL};
+	cfg.sandbox_limits = &box;
+	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(in_c("sandbox", "memory.max"), "max");
+	cg_layout_close(&l);
+}
+END_TEST
+
+START_TEST(test_sandbox_memory_default_needs_room)
+{
+	struct cg_layout l;
+	struct cg_err err = {0};
+	struct cg_config cfg = default_config();
+	/* No limit on C, or one too small to split: no default. */
+	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(in_c("sandbox", "memory.max"), "max\n");
+	cg_layout_close(&l);
+	fake_write_text(fake.c_path, "memory.max", "20971520\n");
+	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(in_c("sandbox", "memory.max"), "max\n");
 	cg_layout_close(&l);
 }
 END_TEST
@@ -918,6 +985,26 @@ START_TEST(test_kill_fallback_fails_unless_emptied)
 	fake.kill_errno = EPERM;
 	ck_assert_int_eq(cg_kill_tree(&fake.sys, l.sandbox_fd, l.sandbox_path), -1);
 	ck_assert_str_eq(in_c("sandbox/jobs/job1", "cgroup.procs"), "301\n");
+	cg_layout_close(&l);
+}
+END_TEST
+
+START_TEST(test_kill_fallback_reads_threads_of_a_threaded_cgroup)
+{
+	fake.has_kill = false;
+	struct cg_layout l;
+	struct cg_err err = {0};
+	struct cg_config cfg = default_config();
+	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
+	/* mkdir -p jobs/t/a; echo threaded > jobs/t/a/cgroup.type: the kernel
+	 * then refuses to list a's processes, but lists its threads. */
+	fake_job("sandbox/jobs/t", 0);
+	fake_job("sandbox/jobs/t/a", 0);
+	fake_write_text(in_c_path("sandbox/jobs/t/a"), "cgroup.threads", "501\n");
+	fake_add_fault(&fake, "read a/cgroup.procs", 0, EOPNOTSUPP, -1);
+	fake_job("sandbox/jobs/u", 502);
+	ck_assert_int_eq(cg_kill_tree(&fake.sys, l.sandbox_fd, l.sandbox_path), 0);
+	ck_assert(was_killed(501) && was_killed(502));
 	cg_layout_close(&l);
 }
 END_TEST
@@ -1213,9 +1300,12 @@ static Suite *cgsetup_suite(void)
 	tcase_add_test(c, test_delegation_is_minimal);
 	tcase_add_test(c, test_rerun_takes_back_what_was_given_away);
 	tcase_add_test(c, test_job_cgroups_keep_their_owner);
+	tcase_add_test(c, test_stray_cgroups_are_taken_back);
 	tcase_add_test(c, test_chown_failure_named);
 	tcase_add_test(c, test_sandbox_limits);
 	tcase_add_test(c, test_sandbox_limit_failure_named);
+	tcase_add_test(c, test_sandbox_memory_defaults_below_a_limited_c);
+	tcase_add_test(c, test_sandbox_memory_default_needs_room);
 	tcase_add_test(c, test_probe_refuses_dotdot);
 	tcase_add_test(c, test_c_must_be_cgroup2);
 	tcase_add_test(c, test_nothing_to_bootstrap);
@@ -1236,6 +1326,7 @@ static Suite *cgsetup_suite(void)
 	tcase_add_test(k, test_kill_fallback_has_no_depth_cap);
 	tcase_add_test(k, test_kill_fallback_fails_unless_emptied);
 	tcase_add_test(k, test_kill_fallback_is_bounded);
+	tcase_add_test(k, test_kill_fallback_reads_threads_of_a_threaded_cgroup);
 	tcase_add_test(k, test_kill_fallback_unreadable_cgroup_fails);
 	suite_add_tcase(s, k);
 	return s;

@@ -11,8 +11,8 @@
 #   1 privileged  2 forkbomb  3 memhog  4 readonly  5 nodelegate
 #   6 hostcgns    7 shutdown  8 delegation  9 idempotent  10 pid1
 #   11 dockerfile  12 noclone3  13 worker-escape  14 hostile-job
-#   15 root-worker-job
-# Scenarios 1-9 and 11-15 share one boot (idempotent last); 10 (cginit as
+#   15 root-worker-job  16 oom-pid1
+# Scenarios 1-9 and 11-16 share one boot (idempotent last); 10 (cginit as
 # the guest's PID 1) has its own.  11 runs the ENTRYPOINT of
 # Dockerfile.example, which this script copies out of the Dockerfile into
 # the initramfs.  12 hides clone3 behind seccomp, as Docker's default
@@ -27,9 +27,9 @@
 #   CGINIT_VM_SCENARIO_TIMEOUT  limit of one scenario in the guest (150)
 set -euo pipefail
 
-# by number (1-15), and in the order they run: idempotent last in its boot
-ALL="privileged forkbomb memhog readonly nodelegate hostcgns shutdown delegation idempotent pid1 dockerfile noclone3 worker-escape hostile-job root-worker-job"
-RUN_ORDER="privileged forkbomb memhog readonly nodelegate hostcgns shutdown delegation dockerfile noclone3 worker-escape hostile-job root-worker-job idempotent pid1"
+# by number (1-16), and in the order they run: idempotent last in its boot
+ALL="privileged forkbomb memhog readonly nodelegate hostcgns shutdown delegation idempotent pid1 dockerfile noclone3 worker-escape hostile-job root-worker-job oom-pid1"
+RUN_ORDER="privileged forkbomb memhog readonly nodelegate hostcgns shutdown delegation dockerfile noclone3 worker-escape hostile-job root-worker-job oom-pid1 idempotent pid1"
 
 say() { echo "vm-check: $*" >&2; }
 die() {
@@ -70,7 +70,7 @@ if [ $# -eq 0 ]; then
 	read -r -a wanted <<<"$ALL"
 else
 	for a in "$@"; do
-		n=$(name_of "$a") || die "unknown scenario '$a' (one of: $ALL, or 1-15)"
+		n=$(name_of "$a") || die "unknown scenario '$a' (one of: $ALL, or 1-16)"
 		wanted+=("$n")
 	done
 fi

@@ -46,16 +46,18 @@ json_str() {
 	printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"
 }
 
-# mkbundle ID [--ro-cgroup] [--host-cgroupns] [--no-clone3] [--cgpath PATH] -- ARGS...
+# mkbundle ID [--ro-cgroup] [--host-cgroupns] [--no-clone3] [--cgpath PATH]
+#          [--cap CAP_NAME]... -- ARGS...
 # Makes the OCI bundle /b/ID from `runc spec`, edited for the test:
 # terminal off, writable rootfs (a copy of /rootfs), ARGS as the process,
 # Docker's default capability set, a cgroup namespace (unless
 # --host-cgroupns), /sys/fs/cgroup mounted rw (unless --ro-cgroup),
 # linux.cgroupsPath PATH (default /vmtest/ID), and with --no-clone3 a
-# seccomp filter that fails clone3 with ENOSYS.
+# seccomp filter that fails clone3 with ENOSYS; each --cap adds a
+# capability to that set (what --privileged would give among others).
 # Sets B to the bundle directory.
 mkbundle() {
-	local id=$1 ro=0 cgns=1 noclone3=0 cgpath="/vmtest/$1" args= a
+	local id=$1 ro=0 cgns=1 noclone3=0 cgpath="/vmtest/$1" args= a extra=
 	shift
 	while [ $# -gt 0 ]; do
 		case $1 in
@@ -63,6 +65,7 @@ mkbundle() {
 		--host-cgroupns) cgns=0 ;;
 		--no-clone3) noclone3=1 ;;
 		--cgpath) cgpath=$2; shift ;;
+		--cap) extra="$extra, \"$2\""; shift ;;
 		--) shift; break ;;
 		*) echo "mkbundle: bad option $1" >&2; return 1 ;;
 		esac
@@ -78,12 +81,13 @@ mkbundle() {
 	mkdir -p "$B/rootfs/t/out"
 	chmod 1777 "$B/rootfs/t/out"
 	runc spec -b "$B" || return 1
-	awk -v args="$args" -v cgns=$cgns -v ro=$ro -v cgpath="$cgpath" -v noclone3=$noclone3 '
+	awk -v args="$args" -v cgns=$cgns -v ro=$ro -v cgpath="$cgpath" -v noclone3=$noclone3 \
+		-v extra="$extra" '
 		BEGIN {
 			caps = "\"CAP_CHOWN\", \"CAP_DAC_OVERRIDE\", \"CAP_FSETID\", " \
 			       "\"CAP_FOWNER\", \"CAP_MKNOD\", \"CAP_NET_RAW\", " \
 			       "\"CAP_SETGID\", \"CAP_SETUID\", \"CAP_SETFCAP\", " \
-			       "\"CAP_SETPCAP\", \"CAP_SYS_CHROOT\""
+			       "\"CAP_SETPCAP\", \"CAP_SYS_CHROOT\"" extra
 		}
 		/"terminal": true/ { sub(/true/, "false") }
 		/"readonly": true/ { sub(/true/, "false") }
