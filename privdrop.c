@@ -653,20 +653,15 @@ int priv_protect_self_from_oom(const char *proc)
 	char path[64];
 	cg_fmt(path, sizeof(path), "%s/self/oom_score_adj", proc);
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return cg_error(NULL, errno, "open %s", path);
-	int rc = 0;
-	if (write(fd, "-1000", 5) != 5)
-		rc = -1;
+	int rc = fd >= 0 && write(fd, "-1000", 5) == 5 ? 0 : -1;
 	int e = errno;
-	close(fd);
-	if (rc < 0) {
-		/* No CAP_SYS_RESOURCE, as in an unprivileged container: say so
-		 * only at -v, with what helps instead. */
+	if (fd >= 0)
+		close(fd);
+	if (rc < 0)
+		/* No CAP_SYS_RESOURCE, as in an unprivileged container, or no
+		 * /proc (which is said already): only at -v, with what helps. */
 		cg_log(LOG_INFO, "cannot protect cginit from the OOM killer (write -1000 to %s: %s): "
 		       "set --sandbox-memory-max below the container's memory limit", path,
 		       cg_strerror(e));
-		return -1;
-	}
-	return 0;
+	return rc;
 }
