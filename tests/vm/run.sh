@@ -14,7 +14,7 @@
 #   6 hostcgns    7 shutdown  8 delegation  9 idempotent  10 pid1
 #   11 dockerfile  12 noclone3  13 worker-escape  14 hostile-job
 #   15 root-worker-job  16 clone-after-kill
-# Scenarios 1-9 and 11-15 share one boot (idempotent last); 10 (cginit as
+# Scenarios 1-9 and 11-16 share one boot (idempotent last); 10 (cginit as
 # the guest's PID 1) has its own.  11 runs the ENTRYPOINT of
 # Dockerfile.example, which this script copies out of the Dockerfile into
 # the initramfs.  12 hides clone3 behind seccomp, as Docker's default
@@ -46,8 +46,15 @@ PINNED_KERNEL=linux-image-6.1.0-57-amd64
 PINNED_VERSION=6.1.192-3
 
 say() { echo "vm-check: $*" >&2; }
+# die MESSAGE: stop. Once the run has begun (after the arguments), also a
+# FAIL line and the closing "N passed, N failed", so that a run that could
+# not boot anything still ends with its count.
 die() {
 	say "error: $*"
+	if [ -n "${running:-}" ]; then
+		echo "FAIL: vm-check: $*"
+		echo "0 passed, 1 failed"
+	fi
 	exit 2
 }
 
@@ -110,6 +117,7 @@ exec 9>"$vmc/lock"
 flock -w 900 9 || die "another run holds $vmc/lock"
 
 t_start=$(date +%s)
+running=1
 
 # ---- the kernel: Debian's linux-image, unpacked, never installed ----------
 # Options the guest needs built in (no modules for these).
