@@ -199,6 +199,16 @@ int exit_code_from_status(int status);
 int reaper_become_subreaper(void);
 /* Whether clone3 can place the worker (for --check); spawns nothing. */
 bool reaper_clone3_available(void);
+/* What reaper_probe_clone3 found. */
+enum {
+	PROBE_OK = 0,         /* a child of clone3 into the cgroup lives */
+	PROBE_KILLED = 1,     /* the kernel SIGKILLed it: fork and move instead */
+	PROBE_NO_CLONE3 = 2,  /* no clone3 or no CLONE_INTO_CGROUP */
+	PROBE_ERROR = -1,     /* clone3 failed otherwise (errno) */
+};
+/* Starts one child with clone3(CLONE_INTO_CGROUP) into cgroup_fd that only
+ * exits, and waits for it. */
+int reaper_probe_clone3(int cgroup_fd);
 int reaper_set_pdeathsig(int sig);
 uint64_t monotonic_ms(void);
 

@@ -170,19 +170,73 @@ struct clone3_args {
 		stack_size, tls, set_tid, set_tid_size, cgroup;
 };
 
-/* Forks straight into the worker's cgroup, so that not even one instruction
- * of the child runs in init/. Returns -2 when the kernel has no clone3 or
- * no CLONE_INTO_CGROUP (before 5.7), or a seccomp filter hides it, as
- * Docker's default profile does. */
-static pid_t fork_into_cgroup(int cgroup_fd)
+static long clone3_into(int cgroup_fd)
 {
 	struct clone3_args args;
 	memset(&args, 0, sizeof(args));
 	args.flags = CLONE_INTO_CGROUP;
 	args.exit_signal = SIGCHLD;
 	args.cgroup = (uint64_t)cgroup_fd;
-	long pid = syscall(SYS_clone3, &args, sizeof(args));
-	if (pid < 0 && (errno == ENOSYS || errno == E2BIG || errno == EPERM))
+	return syscall(SYS_clone3, &args, sizeof(args));
+}
+
+static bool no_clone3(int err)
+{
+	return err == ENOSYS || err == E2BIG || err == EPERM;
+}
+
+int reaper_probe_clone3(int cgroup_fd)
+{
+	long pid = clone3_into(cgroup_fd);
+	if (pid < 0)
+		return no_clone3(errno) ? PROBE_NO_CLONE3 : PROBE_ERROR;
+	if (pid == 0)
+		_exit(0);
+	int st;
+	while (waitpid((pid_t)pid, &st, 0) < 0) {
+		if (errno != EINTR) {
+			cg_error(NULL, errno, "waitpid for the clone3 probe %ld", pid);
+			return PROBE_ERROR;
+		}
+	}
+	/* The probe only exits: a SIGKILL came from the kernel, in
+	 * cgroup_post_fork, before the child ran one instruction. */
+	return WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL ? PROBE_KILLED : PROBE_OK;
+}
+
+/* Forks straight into the worker's cgroup, so that not even one instruction
+ * of the child runs in init/. Returns -2 when the kernel has no clone3 or
+ * no CLONE_INTO_CGROUP (before 5.7), or a seccomp filter hides it, as
+ * Docker's default profile does; and -2 when the kernel would kill the
+ * child, which the probe finds out first.
+ *
+ * That kernel bug: "cgroup: fix race between fork and cgroup.kill" counts
+ * the kills of each cgroup, and kills a new child whose cgroup's count
+ * changed during the fork. Its backport to 6.1.y (Debian's 6.1.129 to
+ * 6.1.190) reads the count before it knows the CLONE_INTO_CGROUP target,
+ * from the parent's cgroup, and compares it with the target's: every such
+ * child is SIGKILLed while the two counts differ. After cginit's own
+ * shutdown wrote sandbox/cgroup.kill, a second cginit over the same C
+ * never got a worker (scenario 9). "cgroup: fix spurious SIGKILL of
+ * CLONE_INTO_CGROUP children" (6.1.191) mends it. Only a child can tell:
+ * the counts cannot be read, and a fresh worker/ (count 0) helps only while
+ * init/'s count is 0 too (VM scenario 17 shows both). fork plus a move is
+ * immune: the child forks in its parent's cgroup, and a move counts
+ * nothing. The probe costs one short-lived process per start. */
+static pid_t fork_into_cgroup(int cgroup_fd)
+{
+	int probe = reaper_probe_clone3(cgroup_fd);
+	if (probe == PROBE_NO_CLONE3)
+		return -2;
+	if (probe == PROBE_KILLED) {
+		cg_log(LOG_INFO, "this kernel SIGKILLs children of clone3(CLONE_INTO_CGROUP) "
+		       "into the worker's cgroup (its cgroup.kill count bug); starting the "
+		       "worker with fork and a move");
+		return -2;
+	}
+	/* PROBE_ERROR: the real clone3 fails the same way and says why. */
+	long pid = clone3_into(cgroup_fd);
+	if (pid < 0 && no_clone3(errno))
 		return -2;
 	return (pid_t)pid;
 }

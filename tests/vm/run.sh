@@ -4,15 +4,17 @@
 # Real-kernel integration suite: boots Debian's kernel under QEMU with an
 # initramfs made here (busybox, runc, the given static cginit, the scenario
 # scripts), runs each scenario in the guest and reports one PASS:/FAIL: line
-# per scenario, then "N passed, N failed".  Exits non-zero if any failed or
-# if the guest never reported.  See tests/vm/README.md.
+# per scenario and kernel ("PASS: idempotent [6.1.0-57]"), then one
+# "N passed, N failed" over every kernel, the last line printed.  Exits
+# non-zero if any failed or if the guest never reported.  See
+# tests/vm/README.md.
 #
 # SCENARIO is a number or a name (default: all):
 #   1 privileged  2 forkbomb  3 memhog  4 readonly  5 nodelegate
 #   6 hostcgns    7 shutdown  8 delegation  9 idempotent  10 pid1
 #   11 dockerfile  12 noclone3  13 worker-escape  14 hostile-job
-#   15 root-worker-job  16 oom-pid1
-# Scenarios 1-9 and 11-16 share one boot (idempotent last); 10 (cginit as
+#   15 root-worker-job  16 oom-pid1  17 clone-after-kill
+# Scenarios 1-9 and 11-17 share one boot (idempotent last); 10 (cginit as
 # the guest's PID 1) has its own.  11 runs the ENTRYPOINT of
 # Dockerfile.example, which this script copies out of the Dockerfile into
 # the initramfs.  12 hides clone3 behind seccomp, as Docker's default
@@ -20,20 +22,39 @@
 #
 # Environment:
 #   CGINIT_CACHE_DIR     cache root (default build/cache, relative to the
-#                        repository root); the kernel is kept in its vm/
+#                        repository root); each kernel is kept in its
+#                        vm/kernels/<package>/
+#   CGINIT_VM_KERNELS    kernel packages to run the scenarios on, one boot
+#                        (or two, with pid1) each, e.g. "6.1.0-50 6.1.0-57"
+#                        (short for linux-image-6.1.0-NN-amd64); default:
+#                        PINNED_KERNEL below, and nothing else
 #   CGINIT_VM_ACCEL      kvm or tcg to skip the KVM probe
 #   CGINIT_VM_KVM_PROBE  seconds KVM gets to show the guest is up (20)
 #   CGINIT_VM_TIMEOUT    hard limit of the main boot in seconds (420)
 #   CGINIT_VM_SCENARIO_TIMEOUT  limit of one scenario in the guest (150)
 set -euo pipefail
 
-# by number (1-16), and in the order they run: idempotent last in its boot
-ALL="privileged forkbomb memhog readonly nodelegate hostcgns shutdown delegation idempotent pid1 dockerfile noclone3 worker-escape hostile-job root-worker-job oom-pid1"
-RUN_ORDER="privileged forkbomb memhog readonly nodelegate hostcgns shutdown delegation dockerfile noclone3 worker-escape hostile-job root-worker-job oom-pid1 idempotent pid1"
+# by number (1-17), and in the order they run: idempotent last in its boot
+ALL="privileged forkbomb memhog readonly nodelegate hostcgns shutdown delegation idempotent pid1 dockerfile noclone3 worker-escape hostile-job root-worker-job oom-pid1 clone-after-kill"
+RUN_ORDER="privileged forkbomb memhog readonly nodelegate hostcgns shutdown delegation dockerfile noclone3 worker-escape hostile-job root-worker-job oom-pid1 clone-after-kill idempotent pid1"
+
+# The kernel the suite boots by default, in this one place: the newest
+# Debian 6.1 here (bookworm-security). Not linux-image-amd64, whose target
+# depends on the machine's apt sources: without bookworm-security it is
+# 6.1.0-50, which SIGKILLs a worker (README.md, "Kernels").
+PINNED_KERNEL=linux-image-6.1.0-57-amd64
+PINNED_VERSION=6.1.192-3
 
 say() { echo "vm-check: $*" >&2; }
+# die MESSAGE: stop. Once the run has begun (after the arguments), also a
+# FAIL line and the closing "N passed, N failed", so that a run that could
+# not boot anything still ends with its count.
 die() {
 	say "error: $*"
+	if [ -n "${running:-}" ]; then
+		echo "FAIL: vm-check: $*"
+		echo "0 passed, 1 failed"
+	fi
 	exit 2
 }
 
@@ -70,7 +91,7 @@ if [ $# -eq 0 ]; then
 	read -r -a wanted <<<"$ALL"
 else
 	for a in "$@"; do
-		n=$(name_of "$a") || die "unknown scenario '$a' (one of: $ALL, or 1-16)"
+		n=$(name_of "$a") || die "unknown scenario '$a' (one of: $ALL, or 1-17)"
 		wanted+=("$n")
 	done
 fi
@@ -96,6 +117,7 @@ exec 9>"$vmc/lock"
 flock -w 900 9 || die "another run holds $vmc/lock"
 
 t_start=$(date +%s)
+running=1
 
 # ---- the kernel: Debian's linux-image, unpacked, never installed ----------
 # Options the guest needs built in (no modules for these).
@@ -128,26 +150,43 @@ add_module() {
 	echo "$name" >>"$kmods/order"
 }
 
+# fetch_kernel PKG [VERSION]: Debian's kernel package PKG (at VERSION,
+# when given) unpacked into $vmc/kernels/PKG/: vmlinuz, config,
+# kernel.version ("PKG VERSION") and modules/ (the few the guest loads, and
+# their load order). Keyed by package name, so that a cache of one kernel
+# is never booted as another; a cached VERSION other than the one asked
+# for is fetched again. Sets $kdir.
 fetch_kernel() {
-	if [ -s "$vmc/vmlinuz" ] && [ -s "$vmc/kernel.version" ] && [ -d "$vmc/modules" ]; then
-		say "kernel: cached $(cat "$vmc/kernel.version")"
-		return 0
+	local pkg=$1 want=${2:-} tmp cfg o v got
+	kdir=$vmc/kernels/$pkg
+	if [ -s "$kdir/vmlinuz" ] && [ -s "$kdir/kernel.version" ] && [ -d "$kdir/modules" ]; then
+		got=$(cut -d' ' -f2 "$kdir/kernel.version")
+		if [ -z "$want" ] || [ "$got" = "$want" ]; then
+			say "kernel: cached $(cat "$kdir/kernel.version")"
+			return 0
+		fi
+		say "kernel: cache holds $pkg $got, not $want: fetching it again"
 	fi
-	local pkg tmp cfg o v
-	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
-		awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }')
-	if [ -z "$pkg" ] && [ "$(id -u)" = 0 ]; then
-		say "apt-cache knows no linux-image-amd64; running apt-get update"
+	if ! apt-cache show "$pkg${want:+=$want}" >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+		say "apt-cache knows no $pkg${want:+ $want}; running apt-get update"
 		apt-get update -qq >&2 || true
-		pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
-			awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }')
 	fi
-	[ -n "$pkg" ] || die "cannot resolve linux-image-amd64 (apt-get update?)"
-	say "kernel: downloading $pkg"
-	tmp=$(mktemp -d "$vmc/kernel.XXXXXX")
+	say "kernel: downloading $pkg${want:+ $want}"
+	mkdir -p "$vmc/kernels"
+	tmp=$(mktemp -d "$vmc/kernels/fetch.XXXXXX")
 	chmod 755 "$tmp"
-	(cd "$tmp" && apt-get download -q "$pkg" 2>&1 | grep -v 'unsandboxed' >&2) || true
-	ls "$tmp"/*.deb >/dev/null 2>&1 || die "apt-get download $pkg failed"
+	(cd "$tmp" && apt-get download -q "$pkg${want:+=$want}" 2>&1 | grep -v 'unsandboxed' >&2) || true
+	if ! ls "$tmp"/*.deb >/dev/null 2>&1; then
+		rm -rf "$tmp"
+		if [ "$pkg" = "$PINNED_KERNEL" ] && [ -z "${CGINIT_VM_KERNELS:-}" ]; then
+			die "cannot download $PINNED_KERNEL $PINNED_VERSION, the kernel this suite is pinned to" \
+				"(tests/vm/run.sh, PINNED_KERNEL). It is in bookworm-security: add" \
+				"'deb http://deb.debian.org/debian-security bookworm-security main' to the apt" \
+				"sources and run apt-get update; or name the kernels to test on purpose with" \
+				"CGINIT_VM_KERNELS=\"linux-image-6.1.0-NN-amd64 ...\". No other kernel is tested in its place."
+		fi
+		die "apt-get download $pkg${want:+=$want} failed (apt-cache policy $pkg: is it in the apt sources?)"
+	fi
 	kx=$tmp/x
 	dpkg-deb -x "$tmp"/*.deb "$kx"
 	cfg=$(ls "$kx"/boot/config-* | head -n 1)
@@ -167,14 +206,15 @@ fetch_kernel() {
 	   say "kernel: virtio-rng is a module; guest loads: $(tr '\n' ' ' <"$kmods/order")" ;;
 	*) say "kernel: no virtio-rng in $pkg; runc may wait for entropy" ;;
 	esac
-	rm -rf "$vmc/modules"
-	mv "$kmods" "$vmc/modules"
-	cp "$cfg" "$vmc/config"
-	cp "$(ls "$kx"/boot/vmlinuz-* | head -n 1)" "$vmc/vmlinuz.new"
-	mv "$vmc/vmlinuz.new" "$vmc/vmlinuz"
-	echo "$pkg $(dpkg-deb -f "$tmp"/*.deb Version)" >"$vmc/kernel.version"
+	rm -rf "$kdir"
+	mkdir -p "$tmp/k"
+	mv "$kmods" "$tmp/k/modules"
+	cp "$cfg" "$tmp/k/config"
+	cp "$(ls "$kx"/boot/vmlinuz-* | head -n 1)" "$tmp/k/vmlinuz"
+	echo "$pkg $(dpkg-deb -f "$tmp"/*.deb Version)" >"$tmp/k/kernel.version"
+	mv "$tmp/k" "$kdir"
 	rm -rf "$tmp"
-	say "kernel: cached $(cat "$vmc/kernel.version") in $vmc"
+	say "kernel: cached $(cat "$kdir/kernel.version") in $kdir"
 }
 
 # ---- the initramfs ------------------------------------------------------
@@ -232,7 +272,8 @@ build_initramfs() {
 		"$repo/Dockerfile.example" >"$root/t/dockerfile-entrypoint" 2>"$build/entrypoint.err"; then
 		echo "ERROR: $(tr '\n' ' ' <"$build/entrypoint.err")" >"$root/t/dockerfile-entrypoint"
 	fi
-	cp "$vmc"/modules/* "$root/lib/modules/"
+	# the kernel's modules come in an archive of their own per kernel
+	# (modules_initrd), appended to this one
 	printf 'root:x:0:0:root:/root:/bin/sh\nworker:x:1000:1000:worker:/tmp:/bin/sh\n' >"$root/etc/passwd"
 	printf 'root:x:0:\nworker:x:1000:\n' >"$root/etc/group"
 
@@ -249,6 +290,19 @@ build_initramfs() {
 	(cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >"$build/initrd.gz"
 	rm -rf "$root"
 	say "initramfs: $(du -k "$build/initrd.gz" | cut -f1) KiB"
+}
+
+# modules_initrd TAG: $build/initrd-TAG.gz, the initramfs plus the modules
+# of the kernel in $kdir. The kernel unpacks concatenated cpio archives one
+# after the other, so the common part is built once for every kernel.
+modules_initrd() {
+	local tag=$1 m=$build/modules-$1
+	rm -rf "$m"
+	mkdir -p "$m/lib/modules"
+	cp "$kdir"/modules/* "$m/lib/modules/"
+	(cd "$m" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >"$m.cpio.gz"
+	cat "$build/initrd.gz" "$m.cpio.gz" >"$build/initrd-$tag.gz"
+	rm -rf "$m" "$m.cpio.gz"
 }
 
 # ---- booting ------------------------------------------------------------
@@ -269,7 +323,7 @@ boot() {
 		[ "${2:-}" = exec ] && ex="exec"
 		$ex timeout "$tmo" qemu-system-x86_64 -accel "$1" -m 1024 -smp 1 \
 			-nographic -no-reboot -nic none \
-			-kernel "$vmc/vmlinuz" -initrd "$build/initrd.gz" \
+			-kernel "$kdir/vmlinuz" -initrd "$build/initrd-$ktag.gz" \
 			-append "console=ttyS0 quiet panic=-1 $append" \
 			-serial mon:stdio -serial "file:$res" -device virtio-rng-pci \
 			</dev/null >"$con" 2>&1
@@ -314,12 +368,36 @@ boot() {
 }
 
 # ---- main ---------------------------------------------------------------
-fetch_kernel
+# kernel_tag PKG: the short name of a kernel in result lines: 6.1.0-57
+kernel_tag() {
+	local t=${1#linux-image-}
+	echo "${t%-amd64}"
+}
+
+# The kernels to boot: the pinned one, or CGINIT_VM_KERNELS (package
+# names; "6.1.0-50" is short for linux-image-6.1.0-50-amd64), each once.
+kernels=()
+if [ -n "${CGINIT_VM_KERNELS:-}" ]; then
+	for k in $CGINIT_VM_KERNELS; do
+		case $k in linux-image-*) ;; *) k=linux-image-$k-amd64 ;; esac
+		case " ${kernels[*]} " in *" $k "*) continue ;; esac
+		kernels+=("$k")
+	done
+	[ ${#kernels[@]} -gt 0 ] || die "CGINIT_VM_KERNELS names no kernel"
+	say "kernels: ${kernels[*]} (CGINIT_VM_KERNELS; the default is $PINNED_KERNEL $PINNED_VERSION)"
+else
+	kernels=("$PINNED_KERNEL")
+	say "kernel: $PINNED_KERNEL $PINNED_VERSION (pinned in tests/vm/run.sh; CGINIT_VM_KERNELS for others)"
+fi
+for k in "${kernels[@]}"; do
+	if [ "$k" = "$PINNED_KERNEL" ]; then fetch_kernel "$k" "$PINNED_VERSION"; else fetch_kernel "$k"; fi
+done
 build_initramfs
 t_built=$(date +%s)
 
 results=()
-collect() { # NAME RC SCENARIO...: result lines of one boot
+# collect NAME RC SCENARIO...: result lines of one boot, tagged [$ktag]
+collect() {
 	local name=$1 rc=$2 res=$build/results-$1.log con=$build/console-$1.log s line missing=0 why
 	shift 2
 	for s in "$@"; do
@@ -336,6 +414,10 @@ collect() { # NAME RC SCENARIO...: result lines of one boot
 			fi
 			line="FAIL: $s: $why"
 		fi
+		case $line in
+		PASS:*) line="$line [$ktag]" ;;
+		FAIL:*) line="FAIL: $s [$ktag]: ${line#FAIL: "$s": }" ;;
+		esac
 		results+=("$line")
 	done
 	if [ $missing = 1 ] || [ "$rc" != 0 ]; then
@@ -344,24 +426,49 @@ collect() { # NAME RC SCENARIO...: result lines of one boot
 	fi
 }
 
-if [ ${#boot_a[@]} -gt 0 ]; then
-	list=$(IFS=,; echo "${boot_a[*]}")
-	say "boot A: scenarios ${boot_a[*]}"
-	t0=$(date +%s)
-	rc=0
-	boot A "${CGINIT_VM_TIMEOUT:-420}" \
-		"cginit_vm.scenarios=$list cginit_vm.timeout=${CGINIT_VM_SCENARIO_TIMEOUT:-150}" || rc=$?
-	say "boot A: $(($(date +%s) - t0)) s with $accel"
-	collect A "$rc" "${boot_a[@]}"
-fi
-if [ ${#boot_b[@]} -gt 0 ]; then
-	say "boot B: scenario pid1 (cginit is the guest's PID 1)"
-	t0=$(date +%s)
-	rc=0
-	boot B 180 "rdinit=/init-pid1" || rc=$?
-	say "boot B: $(($(date +%s) - t0)) s with $accel"
-	collect B "$rc" pid1
-fi
+# booted NAME: the guest's own word on its kernel (uname -r and the
+# version in /proc/version, on ttyS1), which must be the package's
+booted() {
+	local res=$build/results-$1.log got ver
+	got=$(tr -d '\r' <"$res" | sed -n 's/^CGINIT-VM: kernel //p' | head -n 1)
+	ver=$(cut -d' ' -f2 "$kdir/kernel.version")
+	if [ -z "$got" ]; then
+		say "boot $1: the guest never said which kernel it runs"
+		return 0
+	fi
+	say "boot $1: guest kernel $got"
+	case $got in
+	"$ktag-amd64 "*"$ver"*) ;;
+	*) results+=("FAIL: kernel [$ktag]: the guest runs '$got', not $(cat "$kdir/kernel.version")") ;;
+	esac
+}
+
+for k in "${kernels[@]}"; do
+	kdir=$vmc/kernels/$k
+	ktag=$(kernel_tag "$k")
+	modules_initrd "$ktag"
+	say "kernel $ktag: $(cat "$kdir/kernel.version")"
+	if [ ${#boot_a[@]} -gt 0 ]; then
+		list=$(IFS=,; echo "${boot_a[*]}")
+		say "boot A-$ktag: scenarios ${boot_a[*]}"
+		t0=$(date +%s)
+		rc=0
+		boot "A-$ktag" "${CGINIT_VM_TIMEOUT:-420}" \
+			"cginit_vm.scenarios=$list cginit_vm.timeout=${CGINIT_VM_SCENARIO_TIMEOUT:-150}" || rc=$?
+		say "boot A-$ktag: $(($(date +%s) - t0)) s with $accel"
+		booted "A-$ktag"
+		collect "A-$ktag" "$rc" "${boot_a[@]}"
+	fi
+	if [ ${#boot_b[@]} -gt 0 ]; then
+		say "boot B-$ktag: scenario pid1 (cginit is the guest's PID 1)"
+		t0=$(date +%s)
+		rc=0
+		boot "B-$ktag" 180 "rdinit=/init-pid1" || rc=$?
+		say "boot B-$ktag: $(($(date +%s) - t0)) s with $accel"
+		booted "B-$ktag"
+		collect "B-$ktag" "$rc" pid1
+	fi
+done
 
 pass=0
 fail=0

@@ -31,12 +31,18 @@ sh /t/snap9.sh /tmp/s9.before
 echo "layout before the second run:"
 sed 's/^/    /' /tmp/s9.before
 
+# The first run's shutdown wrote sandbox/cgroup.kill, so worker/ has been
+# killed once and init/ never: the trigger of the clone3 SIGKILL of
+# scenario 17 on an affected kernel.
 # back into the root cgroup (allowed: the root has no internal-process rule)
 echo $$ >$CG/cgroup.procs || bad "cannot move back into the root cgroup"
 expect "$(cat /proc/self/cgroup)" "0::/" "cgroup of the scenario before the second run"
-/sbin/cginit --cgroup=require -- /bin/sh -c "sh /t/snap9.sh /tmp/s9.after; $W/tmp/s9.w2"
+/sbin/cginit --cgroup=require -v -- /bin/sh -c "sh /t/snap9.sh /tmp/s9.after; $W/tmp/s9.w2" 2>/tmp/s9.err2
 rc=$?
 echo "second run: exit code $rc, worker saw: $(cat /tmp/s9.w2 2>/dev/null)"
+# -v: on a kernel with the clone3 cgroup.kill bug (README.md, "Kernels")
+# cginit says here that it started the worker with fork and a move
+sed 's/^/    second run: /' /tmp/s9.err2
 [ $rc = 0 ] || bad "second run: exit code $rc"
 expect "$(cat /tmp/s9.w2 2>/dev/null)" "/sys/fs/cgroup /sys/fs/cgroup/sandbox/jobs 0::/sandbox/worker" "second run: worker's view"
 expect "$(cat /proc/self/cgroup)" "0::/init" "cgroup of the scenario after the second run"
