@@ -31,7 +31,8 @@ struct run {
 static int before_exec(void *ctx, bool in_cgroup)
 {
 	struct run *run = ctx;
-	if (run->have_layout && !in_cgroup && cg_enter(&run->sys, run->layout.worker_fd) < 0)
+	if (run->have_layout && !in_cgroup && cg_enter(&run->sys, run->layout.worker_fd,
+							     run->layout.worker_path) < 0)
 		return -1;
 	/* Last: the cgroup move above may need privileges dropped here. */
 	return priv_apply(&run->priv);
