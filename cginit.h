@@ -15,8 +15,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/* The version comes from the Makefile (VERSION), its one place. */
 #ifndef CGINIT_VERSION
-#define CGINIT_VERSION "0.1.0"
+#error "CGINIT_VERSION is not defined: build with make"
 #endif
 #ifndef CGINIT_GIT
 #define CGINIT_GIT "unknown"

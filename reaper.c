@@ -346,8 +346,9 @@ int reaper_loop(pid_t worker, const struct reaper_config *cfg)
 		    deadline == 0 && !grace_spent)
 			deadline = now() + (uint64_t)cfg->grace_ms + 1;
 	}
-	cg_log(LOG_INFO, "worker %d exited with code %d; %lu children reaped",
-	       (int)worker, exit_code_from_status(status), reaped);
+	/* reaped counts the worker too: the rest were orphans. */
+	cg_log(LOG_INFO, "worker %d exited with code %d; orphans reaped: %lu", (int)worker,
+	       exit_code_from_status(status), reaped ? reaped - 1 : 0);
 	return status;
 }
 
