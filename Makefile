@@ -2,7 +2,9 @@
 #
 #   make            cginit, glibc, dynamic, with debug info
 #   make static     cginit-static, musl, static, stripped: the release binary
-#   make check      every test: unit (check), host integration, for both binaries
+#   make check      every suite: unit, integration, privdrop, robustness,
+#                   examples, vm-check (QEMU), asan, valgrind, lint, fuzz;
+#                   one closing "N passed, N failed" line
 #   make size       the weight of the static binary, part by part
 #   make install    PREFIX=/usr/local DESTDIR=
 
@@ -10,10 +12,15 @@ PREFIX   ?= /usr/local
 DESTDIR  ?=
 BUILD    ?= build
 STATIC_OUT ?= $(BUILD)/cginit-static.unstripped
-CC       ?= gcc
+# make's built-in CC=cc would win over "CC ?= gcc": only replace that one.
+ifeq ($(origin CC),default)
+CC       := gcc
+endif
 MUSL_CC  ?= musl-gcc
 
-VERSION  := 0.1.0
+# The one place of the version is the file VERSION: cginit.h has none of
+# its own, and the lint and fuzz scripts read the file too.
+VERSION  := $(shell cat VERSION)
 GIT      := $(shell git rev-parse --short=7 HEAD 2>/dev/null || echo unknown)
 
 WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wformat=2 \
@@ -30,7 +37,7 @@ STATIC_CFLAGS := -std=c11 $(WARN) -Os -ffunction-sections -fdata-sections \
 STATIC_LDFLAGS := -static -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code \
                   -Wl,-z,norelro -s
 
-SRCS     := init.c options.c reaper.c cgprobe.c cgsetup.c cgcheck.c privdrop.c log.c text.c
+SRCS     := init.c options.c reaper.c cgprobe.c cgsetup.c cgcheck.c privdrop.c log.c text.c io.c
 LIB_SRCS := $(filter-out init.c,$(SRCS))
 HDRS     := cginit.h cgsetup.h cgprobe.h
 
@@ -127,9 +134,10 @@ check-asan-privdrop: $(BUILD)/asan/cginit $(HELPERS)
 check-valgrind: cginit $(UNIT_TESTS)
 	@tests/valgrind.sh $(CURDIR)/cginit $(UNIT_TESTS)
 
-# cppcheck and clang-tidy (config: .clang-tidy), warnings are errors.
+# cppcheck and clang-tidy (config: .clang-tidy), warnings are errors, and
+# tests/fmt-lint.py: no format conversion that cg_fmt cannot do.
 lint:
-	@tests/lint.sh $(SRCS)
+	@tests/lint.sh $(STATIC_SRCS)
 
 # libFuzzer harnesses in tests/fuzz/, FUZZ_SECONDS each (default 30).
 fuzz:
@@ -145,11 +153,16 @@ size: cginit-static
 $(STATIC_OUT): $(STATIC_SRCS) $(HDRS) Makefile $(LIBCAP_MUSL_A)
 	$(MUSL_CC) $(CPPFLAGS) $(LIBCAP_MUSL_INC) $(STATIC_CFLAGS) -o $@ $(STATIC_SRCS) $(LIBCAP_MUSL_A) $(filter-out -s,$(STATIC_LDFLAGS))
 
-# The README's first command: a worker that leaves an orphan and exits 3.
+# The README's first command: both halves of cginit. A worker that leaves
+# an orphan and exits 3, then what the cgroup bootstrap would find here.
+# Each command is shown as it is run.
+EXAMPLE_INIT  := ./cginit -v -w -- sh examples/leave-an-orphan.sh
+EXAMPLE_CHECK := ./cginit --check
 example: cginit
-	@echo '$$ ./cginit -v -w -- sh -c "(sleep 0.1 &); sleep 0.3; exit 3"'
-	@./cginit -v -w -- sh -c 'echo "worker: pid $$$$, leaving an orphan behind"; (sleep 0.1 &); sleep 0.3; exit 3'; \
-	echo "cginit exited with $$?, the worker's code"
+	@echo '$$ $(EXAMPLE_INIT)'
+	@$(EXAMPLE_INIT); echo "cginit exited with $$?, the worker's code"
+	@echo; echo '$$ $(EXAMPLE_CHECK)'
+	@$(EXAMPLE_CHECK); echo "cginit --check exited with $$?: 0 if --cgroup=require would make the layout here, 1 if not, for the reasons above"
 
 vm-check: cginit-static
 	@tests/vm/run.sh $(CURDIR)/cginit-static

@@ -70,7 +70,10 @@ void *calloc(size_t count, size_t size)
 		errno = ENOMEM;
 		return NULL;
 	}
-	return malloc(count * size); /* anonymous mappings come zeroed */
+	/* Anonymous mappings come zeroed. malloc(0) must still give a
+	 * pointer that free takes: one page, like any small block. */
+	size_t n = count * size;
+	return malloc(n ? n : 1);
 }
 
 void *realloc(void *p, size_t n)

@@ -15,8 +15,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/* The version comes from the Makefile (VERSION), its one place. */
 #ifndef CGINIT_VERSION
-#define CGINIT_VERSION "0.1.0"
+#error "CGINIT_VERSION is not defined: build with make"
 #endif
 #ifndef CGINIT_GIT
 #define CGINIT_GIT "unknown"
@@ -66,6 +67,8 @@ int cg_vfmt(char *buf, size_t cap, const char *fmt, va_list ap)
 /* A decimal long, optionally negative; *end past the digits. -1 on no
  * digits or overflow. */
 int cg_parse_long(const char *text, const char **end, long *value);
+/* ---- io.c: reading files, the clock, inherited fds ---------------------- */
+
 /* Reads dirfd/name (a path, with AT_FDCWD) whole into buf, NUL-terminated,
  * up to cap - 1 bytes; the length, or -1 with errno. */
 ssize_t cg_read_small(int dirfd, const char *name, char *buf, size_t cap);
@@ -76,6 +79,12 @@ char *cg_read_all(int dirfd, const char *name, size_t max);
  * (1 is the state, 2 the parent pid, 7 the flags), as a number; -1 when
  * it is not one. */
 int cg_stat_field(const char *stat, int field, long *value);
+/* CLOCK_MONOTONIC in milliseconds. */
+uint64_t monotonic_ms(void);
+/* Closes every fd but 0, 1, 2 and the n in keep: close_range, or where the
+ * kernel lacks it (before 5.9) the fds proc/self/fd lists. -1 having said
+ * why. */
+int cg_close_fds_except(const char *proc, const int *keep, size_t n);
 
 /* ---- options.c ---------------------------------------------------------- */
 
@@ -210,7 +219,6 @@ enum {
  * exits, and waits for it. */
 int reaper_probe_clone3(int cgroup_fd);
 int reaper_set_pdeathsig(int sig);
-uint64_t monotonic_ms(void);
 
 /* ---- privdrop.c: least privilege for the worker ------------------------- */
 

@@ -411,7 +411,9 @@ static int layout_paths(const struct cg_probe *p, const struct cg_names *names,
 			struct cg_layout *l, struct cg_err *err)
 {
 	cg_fmt(l->c_path, sizeof(l->c_path), "%s", p->path);
-	if (join_path(l->sandbox_path, sizeof(l->sandbox_path), l->c_path, names->sandbox) < 0 ||
+	if (join_path(l->init_path, sizeof(l->init_path), l->c_path, names->init) < 0 ||
+	    join_path(l->sandbox_path, sizeof(l->sandbox_path), l->c_path, names->sandbox) < 0 ||
+	    join_path(l->worker_path, sizeof(l->worker_path), l->sandbox_path, names->worker) < 0 ||
 	    join_path(l->jobs_path, sizeof(l->jobs_path), l->sandbox_path, names->jobs) < 0)
 		return cg_error(err, ENAMETOOLONG, "cgroup path under %s", l->c_path);
 	return 0;

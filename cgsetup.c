@@ -188,13 +188,13 @@ struct evac_round {
 
 /* One pass over C/cgroup.procs: one pid per write(2), as the kernel wants,
  * all through one open init/cgroup.procs. */
-static int evacuate_once(const struct cg_sys *sys, int c_fd, int procs_fd, bool real_root,
-			 struct evac_round *r, struct cg_err *err)
+static int evacuate_once(const struct cg_sys *sys, const struct cg_evacuation *ev, int procs_fd,
+			 bool real_root, struct evac_round *r, struct cg_err *err)
 {
 	memset(r, 0, sizeof(*r));
-	char *procs = sys->read_all(sys->ctx, c_fd, "cgroup.procs", CG_READ_MAX);
+	char *procs = sys->read_all(sys->ctx, ev->c_fd, "cgroup.procs", CG_READ_MAX);
 	if (!procs)
-		return cg_error(err, errno, "read cgroup.procs of C");
+		return cg_error(err, errno, "read %s/cgroup.procs", ev->c_path);
 	int ret = 0;
 	const char *cursor = procs;
 	long pid;
@@ -221,7 +221,8 @@ static int evacuate_once(const struct cg_sys *sys, int c_fd, int procs_fd, bool 
 		} else if (errno == EINVAL || errno == EAGAIN) {
 			r->pending++;  /* still being forked: next round */
 		} else {
-			ret = cg_error(err, errno, "move pid %ld into init/cgroup.procs", pid);
+			ret = cg_error(err, errno, "move pid %ld into %s/cgroup.procs", pid,
+				       ev->init_path);
 			break;
 		}
 	}
@@ -229,7 +230,7 @@ static int evacuate_once(const struct cg_sys *sys, int c_fd, int procs_fd, bool 
 	return ret;
 }
 
-int cg_evacuate(const struct cg_sys *sys, int c_fd, int init_fd, unsigned *moved,
+int cg_evacuate(const struct cg_sys *sys, const struct cg_evacuation *ev, unsigned *moved,
 		struct cg_err *err)
 {
 	int ret = -1;
@@ -237,15 +238,15 @@ int cg_evacuate(const struct cg_sys *sys, int c_fd, int init_fd, unsigned *moved
 	struct evac_round r = {0};
 	/* Only the real root cgroup, which has no cgroup.type, holds kernel
 	 * threads; elsewhere the /proc look-up per pid would be waste. */
-	bool real_root = faccessat(c_fd, "cgroup.type", F_OK, 0) < 0 && errno == ENOENT;
-	int procs_fd = openat(init_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+	bool real_root = faccessat(ev->c_fd, "cgroup.type", F_OK, 0) < 0 && errno == ENOENT;
+	int procs_fd = openat(ev->init_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
 	if (procs_fd < 0)
-		return cg_error(err, errno, "open init/cgroup.procs for writing");
+		return cg_error(err, errno, "open %s/cgroup.procs for writing", ev->init_path);
 	/* New processes can join C while we loop (docker exec, a fork in a
 	 * process we have not moved yet), so loop until a read finds C
 	 * empty; bounded, unlike the Docker-in-Docker shell loop. */
 	for (int round = 0; round < CG_EVACUATE_ROUNDS; round++) {
-		if (evacuate_once(sys, c_fd, procs_fd, real_root, &r, err) < 0)
+		if (evacuate_once(sys, ev, procs_fd, real_root, &r, err) < 0)
 			goto out;
 		*moved += r.moved;
 		if (r.listed == r.kernel) {
@@ -254,9 +255,9 @@ int cg_evacuate(const struct cg_sys *sys, int c_fd, int init_fd, unsigned *moved
 		}
 		if (r.foreign + r.kernel == r.listed) {
 			cg_error(err, 0,
-				 "C holds %u processes of another pid namespace that cginit "
+				 "%s holds %u processes of another pid namespace that cginit "
 				 "cannot move: start cginit in the container's pid namespace",
-				 r.foreign);
+				 ev->c_path, r.foreign);
 			goto out;
 		}
 		if (sys->now_ms(sys->ctx) > deadline)
@@ -268,9 +269,9 @@ int cg_evacuate(const struct cg_sys *sys, int c_fd, int init_fd, unsigned *moved
 		}
 	}
 	cg_error(err, EBUSY,
-		 "C still holds processes after %d rounds or %d ms (%u listed in the last "
+		 "%s still holds processes after %d rounds or %d ms (%u listed in the last "
 		 "round): something keeps starting processes in it",
-		 CG_EVACUATE_ROUNDS, CG_EVACUATE_TIMEOUT_MS, r.listed);
+		 ev->c_path, CG_EVACUATE_ROUNDS, CG_EVACUATE_TIMEOUT_MS, r.listed);
 out:
 	close(procs_fd);
 	return ret;
@@ -288,14 +289,21 @@ static const char *enable_hint(int errnum)
 	case EACCES:
 	case EPERM:
 		return "no write access: run as root in the container, or delegate the cgroup";
+	case EINVAL:
+		/* cgroup-v2.rst, "CPU": with CONFIG_RT_GROUP_SCHED, the cpu
+		 * controller can be enabled only while every realtime process
+		 * is in the root cgroup. */
+		return "the cpu controller can be enabled only while every realtime "
+		       "(SCHED_FIFO, SCHED_RR) process is in the root cgroup: move them there, "
+		       "or make them SCHED_OTHER with chrt -o -p 0 PID";
 	default:
 		return "see cgroup-v2.rst";
 	}
 }
 
 int cg_enable_controllers(const struct cg_sys *sys, int dirfd, const char *where,
-			  const char *wanted, int refill_fd, char *enabled, size_t enabled_len,
-			  struct cg_err *err)
+			  const char *wanted, const struct cg_evacuation *refill, char *enabled,
+			  size_t enabled_len, struct cg_err *err)
 {
 	char available[512], current[512], plan[512];
 	if (cg_read_small(dirfd, "cgroup.controllers", available, sizeof(available)) < 0)
@@ -313,13 +321,13 @@ int cg_enable_controllers(const struct cg_sys *sys, int dirfd, const char *where
 				    strlen(plan)) == 0)
 			break;
 		int e = errno;
-		if (e != EBUSY || refill_fd < 0 || attempt >= CG_ENABLE_TRIES)
+		if (e != EBUSY || !refill || attempt >= CG_ENABLE_TRIES)
 			return cg_error(err, e, "write '%s' to %s/cgroup.subtree_control (%s)",
 					plan, where, enable_hint(e));
 		/* Someone joined C since we emptied it: empty it again. */
 		unsigned moved = 0;
 		cg_log(LOG_INFO, "%s/cgroup.subtree_control: EBUSY, evacuating again", where);
-		if (cg_evacuate(sys, dirfd, refill_fd, &moved, err) < 0)
+		if (cg_evacuate(sys, refill, &moved, err) < 0)
 			return -1;
 	}
 	if (cg_read_small(dirfd, "cgroup.subtree_control", current, sizeof(current)) < 0)
@@ -580,10 +588,8 @@ out:
 static int own_layout(const struct cg_sys *sys, const struct cg_layout *l,
 		      const struct cg_config *cfg, struct cg_err *err)
 {
-	char worker[CG_PATH_MAX + 64];
-	cg_fmt(worker, sizeof(worker), "%s/%s", l->sandbox_path, cfg->names->worker);
 	if (own_dir(sys, l->sandbox_fd, DIR_SANDBOX, cfg, l->sandbox_path, err) < 0 ||
-	    own_dir(sys, l->worker_fd, DIR_WORKER, cfg, worker, err) < 0 ||
+	    own_dir(sys, l->worker_fd, DIR_WORKER, cfg, l->worker_path, err) < 0 ||
 	    own_dir(sys, l->jobs_fd, DIR_JOBS, cfg, l->jobs_path, err) < 0)
 		return -1;
 	return 0;
@@ -595,7 +601,7 @@ static int build_sandbox(const struct cg_sys *sys, const struct cg_config *cfg,
 	l->sandbox_fd = make_cgroup(sys, l->c_fd, cfg->names->sandbox, l->c_path, err);
 	if (l->sandbox_fd < 0)
 		return -1;
-	if (cg_enable_controllers(sys, l->sandbox_fd, l->sandbox_path, wanted, -1, NULL, 0,
+	if (cg_enable_controllers(sys, l->sandbox_fd, l->sandbox_path, wanted, NULL, NULL, 0,
 				  err) < 0)
 		return -1;
 	l->worker_fd = make_cgroup(sys, l->sandbox_fd, cfg->names->worker, l->sandbox_path, err);
@@ -604,7 +610,7 @@ static int build_sandbox(const struct cg_sys *sys, const struct cg_config *cfg,
 	l->jobs_fd = make_cgroup(sys, l->sandbox_fd, cfg->names->jobs, l->sandbox_path, err);
 	if (l->jobs_fd < 0)
 		return -1;
-	if (cg_enable_controllers(sys, l->jobs_fd, l->jobs_path, wanted, -1, NULL, 0, err) < 0)
+	if (cg_enable_controllers(sys, l->jobs_fd, l->jobs_path, wanted, NULL, NULL, 0, err) < 0)
 		return -1;
 	struct cg_limits box = cfg->sandbox_limits ? *cfg->sandbox_limits : (struct cg_limits){0};
 	char memory[32];
@@ -650,9 +656,10 @@ int cg_bootstrap(const struct cg_sys *sys, const struct cg_probe *p,
 	l->init_fd = make_cgroup(sys, l->c_fd, cfg->names->init, l->c_path, err);
 	if (l->init_fd < 0)
 		goto fail;
-	if (cg_evacuate(sys, l->c_fd, l->init_fd, &l->moved, err) < 0)
+	const struct cg_evacuation ev = {l->c_fd, l->init_fd, l->c_path, l->init_path};
+	if (cg_evacuate(sys, &ev, &l->moved, err) < 0)
 		goto fail;
-	if (cg_enable_controllers(sys, l->c_fd, l->c_path, d.wanted, l->init_fd, l->controllers,
+	if (cg_enable_controllers(sys, l->c_fd, l->c_path, d.wanted, &ev, l->controllers,
 				  sizeof(l->controllers), err) < 0)
 		goto fail;
 	if (build_sandbox(sys, cfg, d.wanted, l, err) < 0)
@@ -665,11 +672,12 @@ fail:
 
 /* ---- placing and killing -------------------------------------------------- */
 
-int cg_enter(const struct cg_sys *sys, int dirfd)
+int cg_enter(const struct cg_sys *sys, int dirfd, const char *where)
 {
 	/* "0" names the writer itself. */
 	if (sys->write_file(sys->ctx, dirfd, "cgroup.procs", "0", 1) < 0)
-		return cg_error(NULL, errno, "move the worker into its cgroup");
+		return cg_error(NULL, errno, "move the worker into its cgroup: write 0 to "
+				"%s/cgroup.procs", where);
 	return 0;
 }
 

@@ -78,7 +78,9 @@ struct cg_config {
 struct cg_layout {
 	int c_fd, init_fd, sandbox_fd, worker_fd, jobs_fd; /* -1 when not open */
 	char c_path[CG_PATH_MAX];
+	char init_path[CG_PATH_MAX];
 	char sandbox_path[CG_PATH_MAX];
+	char worker_path[CG_PATH_MAX];
 	char jobs_path[CG_PATH_MAX];
 	char controllers[256]; /* enabled in C, space separated */
 	unsigned moved;        /* processes evacuated into init/ */
@@ -95,11 +97,18 @@ int cg_bootstrap(const struct cg_sys *sys, const struct cg_probe *p,
 		 const struct cg_config *cfg, struct cg_layout *out, struct cg_err *err);
 
 /* Pieces of the bootstrap, exposed for tests. */
-int cg_evacuate(const struct cg_sys *sys, int c_fd, int init_fd, unsigned *moved,
+/* Where the evacuation takes C's processes: C and init/, open and named
+ * (the names are for the messages). */
+struct cg_evacuation {
+	int c_fd, init_fd;
+	const char *c_path, *init_path;
+};
+int cg_evacuate(const struct cg_sys *sys, const struct cg_evacuation *ev, unsigned *moved,
 		struct cg_err *err);
+/* refill: where to evacuate again on EBUSY, or NULL. */
 int cg_enable_controllers(const struct cg_sys *sys, int dirfd, const char *where,
-			  const char *wanted, int refill_fd, char *enabled, size_t enabled_len,
-			  struct cg_err *err);
+			  const char *wanted, const struct cg_evacuation *refill, char *enabled,
+			  size_t enabled_len, struct cg_err *err);
 
 /* Parsers of what the kernel hands us in the evacuation, exposed for tests
  * and fuzzing. */
@@ -111,7 +120,7 @@ bool cg_stat_is_kthread(const char *stat);
 
 /* Moves the calling process into the cgroup dirfd (the fallback when clone3
  * cannot place the worker). */
-int cg_enter(const struct cg_sys *sys, int dirfd);
+int cg_enter(const struct cg_sys *sys, int dirfd, const char *where);
 
 /* Kills every process in the cgroup dirfd and below: cgroup.kill where the
  * kernel has it (5.14+), else SIGKILL to each listed pid, over the whole

@@ -31,7 +31,8 @@ struct run {
 static int before_exec(void *ctx, bool in_cgroup)
 {
 	struct run *run = ctx;
-	if (run->have_layout && !in_cgroup && cg_enter(&run->sys, run->layout.worker_fd) < 0)
+	if (run->have_layout && !in_cgroup && cg_enter(&run->sys, run->layout.worker_fd,
+							     run->layout.worker_path) < 0)
 		return -1;
 	/* Last: the cgroup move above may need privileges dropped here. */
 	return priv_apply(&run->priv);
@@ -152,6 +153,14 @@ static int run_check(const struct run *run)
 	return cg_check(&run->sys, &cfg, reaper_clone3_available(), STDOUT_FILENO);
 }
 
+/* Keeps 0, 1, 2 and the layout's own directories. */
+static void close_inherited_fds(const struct run *run)
+{
+	const struct cg_layout *l = &run->layout;
+	const int keep[] = {l->c_fd, l->init_fd, l->sandbox_fd, l->worker_fd, l->jobs_fd};
+	cg_close_fds_except("/proc", keep, sizeof(keep) / sizeof(keep[0]));
+}
+
 static int final_exit_code(const struct options *opt, int status)
 {
 	int code = exit_code_from_status(status);
@@ -183,9 +192,12 @@ static int run_worker(struct run *run, const sigset_t *inherited, bool pid1)
 	if (worker < 0)
 		return EXIT_CGINIT_FAILURE;
 	run->worker = worker;
-	/* Pin no mount: the worker keeps its cwd, cginit does not need one. */
+	/* Pin no mount: the worker keeps its cwd, cginit does not need one;
+	 * nor the pipes, sockets and files it inherited, which the worker
+	 * has now: their other ends would never see an EOF of ours. */
 	if (chdir("/") < 0)
 		cg_error(NULL, errno, "chdir /");
+	close_inherited_fds(run);
 	if (pid1)
 		priv_protect_self_from_oom("/proc");
 	if (priv_limit_self() < 0)

@@ -35,14 +35,6 @@
 #define DESCENDANT_MAX 4096
 #define PROC_SCAN_MAX ((size_t)DESCENDANT_MAX * 4)
 
-uint64_t monotonic_ms(void)
-{
-	struct timespec ts;
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
-		return 0;
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 /* The kernel's sigset: 64 bits. libc's sigfillset() leaves out the
  * signals libc keeps for itself (glibc 32-33, musl 32-34), and a signal
  * cginit does not block would kill it when sent from outside the
@@ -408,8 +400,9 @@ int reaper_loop(pid_t worker, const struct reaper_config *cfg)
 		    deadline == 0 && !grace_spent)
 			deadline = now() + (uint64_t)cfg->grace_ms + 1;
 	}
-	cg_log(LOG_INFO, "worker %d exited with code %d; %lu children reaped",
-	       (int)worker, exit_code_from_status(status), reaped);
+	/* reaped counts the worker too: the rest were orphans. */
+	cg_log(LOG_INFO, "worker %d exited with code %d; orphans reaped: %lu", (int)worker,
+	       exit_code_from_status(status), reaped ? reaped - 1 : 0);
 	return status;
 }
 

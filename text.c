@@ -5,21 +5,14 @@
  * cginit's own code (musl's printf core alone is 8 KB, for floating point
  * we never print).
  *
- * Also the readers every module needs: a small file into a buffer, a
- * file of any size into memory, and a numeric field of /proc/PID/stat.
- *
  * cg_fmt understands %s %.*s %-Ns %c %d %i %u %x with the l and z
  * modifiers, and %%. Like snprintf, it returns the length the full text
  * would have, and always terminates the buffer.
  */
 #include "cginit.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 struct out {
 	char *buf;
@@ -188,88 +181,4 @@ int cg_parse_long(const char *text, const char **end, long *value)
 		*end = p;
 	*value = neg ? -(long)v : (long)v;
 	return 0;
-}
-
-ssize_t cg_read_small(int dirfd, const char *name, char *buf, size_t cap)
-{
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	size_t len = 0;
-	while (len + 1 < cap) {
-		ssize_t n = read(fd, buf + len, cap - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int saved = errno;
-			close(fd);
-			errno = saved;
-			return -1;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	return (ssize_t)len;
-}
-
-int cg_stat_field(const char *stat, int field, long *value)
-{
-	/* "pid (comm) state ppid pgrp ...": the command may hold spaces and
-	 * parentheses, so fields are counted from the last ')'. */
-	const char *p = strrchr(stat, ')');
-	if (!p)
-		return -1;
-	for (int i = 0; i < field; i++) {
-		p = strchr(p + 1, ' ');
-		if (!p)
-			return -1;
-	}
-	const char *end;
-	if (cg_parse_long(p + 1, &end, value) < 0 || (*end != ' ' && *end != '\n' && *end))
-		return -1;
-	return 0;
-}
-
-char *cg_read_all(int dirfd, const char *name, size_t max)
-{
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	size_t cap = 4096, len = 0;
-	char *buf = malloc(cap);
-	while (buf) {
-		if (len + 1 >= cap) {
-			char *bigger = cap < max ? realloc(buf, cap * 2) : NULL;
-			if (!bigger) {
-				free(buf);
-				buf = NULL;
-				errno = cap < max ? ENOMEM : EFBIG;
-				break;
-			}
-			buf = bigger;
-			cap *= 2;
-		}
-		ssize_t n = read(fd, buf + len, cap - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int saved = errno;
-			free(buf);
-			buf = NULL;
-			errno = saved;
-			break;
-		}
-		if (n == 0) {
-			buf[len] = '\0';
-			break;
-		}
-		len += (size_t)n;
-	}
-	int saved = errno;
-	close(fd);
-	errno = saved;
-	return buf;
 }

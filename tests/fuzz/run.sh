@@ -21,7 +21,8 @@ for src in tests/fuzz/fuzz_*.c; do
 	name=$(basename "$src" .c)
 	short=${name#fuzz_}
 	bin=$out/$name
-	if ! $cc -g -O1 -std=c11 -D_GNU_SOURCE -I. -fsanitize=fuzzer,address,undefined \
+	if ! $cc -g -O1 -std=c11 -D_GNU_SOURCE -I. -DCGINIT_VERSION="\"$(cat VERSION)\"" \
+		-DCGINIT_GIT='"fuzz"' -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined -o "$bin" "$src" "$@" ${FUZZ_LIBS:-} 2>"$out/$name.build.log"; then
 		echo "FAIL: $name: does not build"; sed 's/^/  | /' "$out/$name.build.log"
 		failed=$((failed + 1))

@@ -18,7 +18,7 @@ TESTS=(
 	forward_from_inside forward_from_outside forward_sigrtmin forward_pgroup
 	stop_signals fatal_signals_inside pending_signal
 	orphan_storm warn_on_reap
-	worker_sigmask worker_fds listen_pid worker_pgrp worker_tty worker_cwd
+	worker_sigmask worker_fds inherited_fds_closed listen_pid worker_pgrp worker_tty worker_cwd
 	zero_wakeups
 	subreaper_orphan subreaper_cleanup subreaper_flags pdeathsig grace
 	env_verbosity stdout_clean
@@ -508,6 +508,31 @@ t_worker_fds() {
 	[ "$rc" = 0 ] || fail "-vvv -w: exit $rc"
 	fds=$(probe_get "$T/r" fds)
 	[ "$fds" = 0,1,2 ] || fail "-vvv -w: the worker has fds $fds, expected 0,1,2"
+}
+
+t_inherited_fds_closed() {
+	# An fd cginit inherited goes to the worker and stays open there, but
+	# cginit closes its own copy once the worker runs: it would otherwise
+	# pin a pipe's write end, a socket or a file on a mount for its whole
+	# life. The worker waits (bounded) for cginit's copy to go.
+	local v pre out
+	: >"$T/held"
+	for v in pid1 child; do
+		pre=""
+		[ $v = pid1 ] && pre="exec "
+		out=$(in_ns 'exec 5<"$T/held"; '"$pre"'"$CG" -- sh -c '"'"'i=0
+			while [ -e /proc/$PPID/fd/5 ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
+			[ -e /proc/$PPID/fd/5 ] && echo "cginit holds 5"
+			[ -e /proc/self/fd/5 ] && echo "worker holds 5"
+			ls /proc/$PPID/fd | tr "\n" " "'"'"'' 2>&1) || fail "$v: exit $?: $out"
+		case $out in
+		*"cginit holds 5"*) fail "$v: cginit kept the inherited fd 5: $out" ;;
+		esac
+		case $out in
+		*"worker holds 5"*) ;;
+		*) fail "$v: the worker lost the inherited fd 5: $out" ;;
+		esac
+	done
 }
 
 t_listen_pid() {

@@ -203,6 +203,16 @@ END_TEST
 
 /* ---- evacuation --------------------------------------------------------------- */
 
+/* The evacuation's target in the fake: C and its init/. */
+static const struct cg_evacuation *evac(int c_fd, int init_fd)
+{
+	static struct cg_evacuation ev;
+	static char init_path[PATH_MAX + 8];
+	snprintf(init_path, sizeof(init_path), "%s/init", fake.c_path);
+	ev = (struct cg_evacuation){c_fd, init_fd, fake.c_path, init_path};
+	return &ev;
+}
+
 static int open_c_and_init(int *c_fd, int *init_fd)
 {
 	*c_fd = open(fake.c_path, O_RDONLY | O_DIRECTORY);
@@ -216,7 +226,7 @@ START_TEST(test_evacuate_all)
 	int c_fd, init_fd;
 	unsigned moved = 0;
 	ck_assert_int_eq(open_c_and_init(&c_fd, &init_fd), 0);
-	ck_assert_int_eq(cg_evacuate(&fake.sys, c_fd, init_fd, &moved, NULL), 0);
+	ck_assert_int_eq(cg_evacuate(&fake.sys, evac(c_fd, init_fd), &moved, NULL), 0);
 	ck_assert_uint_eq(moved, 3);
 	ck_assert_str_eq(in_c("", "cgroup.procs"), "");
 	ck_assert_str_eq(in_c("init", "cgroup.procs"), "1\n20\n30\n");
@@ -239,7 +249,7 @@ START_TEST(test_evacuate_pids_appearing)
 	unsigned moved = 0;
 	fake.on_move = spawn_once;
 	ck_assert_int_eq(open_c_and_init(&c_fd, &init_fd), 0);
-	ck_assert_int_eq(cg_evacuate(&fake.sys, c_fd, init_fd, &moved, NULL), 0);
+	ck_assert_int_eq(cg_evacuate(&fake.sys, evac(c_fd, init_fd), &moved, NULL), 0);
 	ck_assert_uint_eq(moved, 5);
 	ck_assert_str_eq(in_c("", "cgroup.procs"), "");
 }
@@ -251,7 +261,7 @@ START_TEST(test_evacuate_vanished_pid_is_skipped)
 	unsigned moved = 0;
 	fake_add_fault(&fake, "cgroup.procs", 20, ESRCH, 1);
 	ck_assert_int_eq(open_c_and_init(&c_fd, &init_fd), 0);
-	ck_assert_int_eq(cg_evacuate(&fake.sys, c_fd, init_fd, &moved, NULL), 0);
+	ck_assert_int_eq(cg_evacuate(&fake.sys, evac(c_fd, init_fd), &moved, NULL), 0);
 	ck_assert_uint_eq(moved, 2);
 	ck_assert_str_eq(in_c("init", "cgroup.procs"), "1\n30\n");
 }
@@ -263,7 +273,7 @@ START_TEST(test_evacuate_einval_is_retried)
 	unsigned moved = 0;
 	fake_add_fault(&fake, "cgroup.procs", 30, EINVAL, 3);
 	ck_assert_int_eq(open_c_and_init(&c_fd, &init_fd), 0);
-	ck_assert_int_eq(cg_evacuate(&fake.sys, c_fd, init_fd, &moved, NULL), 0);
+	ck_assert_int_eq(cg_evacuate(&fake.sys, evac(c_fd, init_fd), &moved, NULL), 0);
 	ck_assert_uint_eq(moved, 3);
 	ck_assert_str_eq(in_c("", "cgroup.procs"), "");
 }
@@ -276,7 +286,7 @@ START_TEST(test_evacuate_other_error_fails)
 	struct cg_err err = {0};
 	fake_add_fault(&fake, "cgroup.procs", 20, EACCES, -1);
 	ck_assert_int_eq(open_c_and_init(&c_fd, &init_fd), 0);
-	ck_assert_int_eq(cg_evacuate(&fake.sys, c_fd, init_fd, &moved, &err), -1);
+	ck_assert_int_eq(cg_evacuate(&fake.sys, evac(c_fd, init_fd), &moved, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "move pid 20"));
 	ck_assert_ptr_nonnull(strstr(err.msg, cg_strerror(EACCES)));
 }
@@ -289,7 +299,7 @@ START_TEST(test_evacuate_foreign_pid_is_reported)
 	struct cg_err err = {0};
 	fake_write_text(fake.c_path, "cgroup.procs", "0\n7\n");
 	ck_assert_int_eq(open_c_and_init(&c_fd, &init_fd), 0);
-	ck_assert_int_eq(cg_evacuate(&fake.sys, c_fd, init_fd, &moved, &err), -1);
+	ck_assert_int_eq(cg_evacuate(&fake.sys, evac(c_fd, init_fd), &moved, &err), -1);
 	ck_assert_uint_eq(moved, 1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "another pid namespace"));
 	/* "0" must never be written: it would move cginit itself. */
@@ -309,7 +319,7 @@ START_TEST(test_evacuate_is_bounded)
 	struct cg_err err = {0};
 	fake.on_move = spawn_forever;
 	ck_assert_int_eq(open_c_and_init(&c_fd, &init_fd), 0);
-	ck_assert_int_eq(cg_evacuate(&fake.sys, c_fd, init_fd, &moved, &err), -1);
+	ck_assert_int_eq(cg_evacuate(&fake.sys, evac(c_fd, init_fd), &moved, &err), -1);
 	ck_assert_int_eq(err.errnum, EBUSY);
 	ck_assert_ptr_nonnull(strstr(err.msg, "still holds processes"));
 	ck_assert_uint_le(fake.moves, 3 * CG_EVACUATE_ROUNDS + 3);
@@ -324,7 +334,7 @@ START_TEST(test_evacuate_time_bound)
 	fake.on_move = spawn_forever;
 	fake.clock_step = CG_EVACUATE_TIMEOUT_MS; /* every call: the bound */
 	ck_assert_int_eq(open_c_and_init(&c_fd, &init_fd), 0);
-	ck_assert_int_eq(cg_evacuate(&fake.sys, c_fd, init_fd, &moved, &err), -1);
+	ck_assert_int_eq(cg_evacuate(&fake.sys, evac(c_fd, init_fd), &moved, &err), -1);
 	ck_assert_uint_le(fake.moves, 6);
 }
 END_TEST
@@ -349,7 +359,7 @@ START_TEST(test_kernel_threads_only_checked_in_the_real_root)
 	fake.sys.make_dir(&fake, c_fd, "init");
 	int init_fd = openat(c_fd, "init", O_RDONLY | O_DIRECTORY);
 	unsigned moved = 0;
-	ck_assert_int_eq(cg_evacuate(&fake.sys, c_fd, init_fd, &moved, NULL), 0);
+	ck_assert_int_eq(cg_evacuate(&fake.sys, evac(c_fd, init_fd), &moved, NULL), 0);
 	ck_assert_uint_eq(moved, 3);
 }
 END_TEST
@@ -439,6 +449,35 @@ START_TEST(test_enable_ebusy_is_bounded)
 	fake_add_fault(&fake, "cgroup.subtree_control", 0, EBUSY, -1);
 	ck_assert_int_eq(probe_and_bootstrap(&cfg, &l, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "no internal process constraint"));
+}
+END_TEST
+
+START_TEST(test_enable_einval_names_realtime_tasks)
+{
+	struct cg_layout l;
+	struct cg_err err = {0};
+	struct cg_config cfg = default_config();
+	fake_add_fault(&fake, "cgroup.subtree_control", 0, EINVAL, 1);
+	ck_assert_int_eq(probe_and_bootstrap(&cfg, &l, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "realtime"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "chrt -o"));
+	ck_assert_ptr_nonnull(strstr(err.msg, fake.c_path));
+}
+END_TEST
+
+START_TEST(test_evacuation_messages_carry_paths)
+{
+	/* The configured names, not a hard-coded "C" or "init/". */
+	struct cg_names n = {"boot", "box", "main", "tasks"};
+	struct cg_layout l;
+	struct cg_err err = {0};
+	struct cg_config cfg = default_config();
+	cfg.names = &n;
+	fake_add_fault(&fake, "cgroup.procs", 20, EIO, -1);
+	ck_assert_int_eq(probe_and_bootstrap(&cfg, &l, &err), -1);
+	char want[PATH_MAX * 2];
+	snprintf(want, sizeof(want), "move pid 20 into %s/boot/cgroup.procs", fake.c_path);
+	ck_assert_msg(strstr(err.msg, want), "'%s' lacks '%s'", err.msg, want);
 }
 END_TEST
 
@@ -875,7 +914,7 @@ START_TEST(test_enter_writes_zero)
 	struct cg_err err = {0};
 	struct cg_config cfg = default_config();
 	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
-	ck_assert_int_eq(cg_enter(&fake.sys, l.worker_fd), 0);
+	ck_assert_int_eq(cg_enter(&fake.sys, l.worker_fd, l.worker_path), 0);
 	ck_assert_str_eq(in_c("sandbox/worker", "cgroup.procs"), "0\n");
 	cg_layout_close(&l);
 }
@@ -1279,6 +1318,8 @@ static Suite *cgsetup_suite(void)
 	tcase_add_test(t, test_enable_ebusy_then_retry);
 	tcase_add_test(t, test_enable_ebusy_is_bounded);
 	tcase_add_test(t, test_enable_eopnotsupp);
+	tcase_add_test(t, test_enable_einval_names_realtime_tasks);
+	tcase_add_test(t, test_evacuation_messages_carry_paths);
 	tcase_add_test(t, test_threaded_c_is_refused);
 	tcase_add_test(t, test_missing_controller_named);
 	tcase_add_test(t, test_cpu_not_fooled_by_cpuset);

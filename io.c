@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The little I/O every module needs: a small file into a buffer, a file of
+ * any size into memory, a numeric field of /proc/PID/stat, the monotonic
+ * clock, and closing the fds cginit inherited.
+ */
+#include "cginit.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+
+uint64_t monotonic_ms(void)
+{
+	struct timespec ts;
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+ssize_t cg_read_small(int dirfd, const char *name, char *buf, size_t cap)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	size_t len = 0;
+	while (len + 1 < cap) {
+		ssize_t n = read(fd, buf + len, cap - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int saved = errno;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	return (ssize_t)len;
+}
+
+int cg_stat_field(const char *stat, int field, long *value)
+{
+	/* "pid (comm) state ppid pgrp ...": the command may hold spaces and
+	 * parentheses, so fields are counted from the last ')'. */
+	const char *p = strrchr(stat, ')');
+	if (!p)
+		return -1;
+	for (int i = 0; i < field; i++) {
+		p = strchr(p + 1, ' ');
+		if (!p)
+			return -1;
+	}
+	const char *end;
+	if (cg_parse_long(p + 1, &end, value) < 0 || (*end != ' ' && *end != '\n' && *end))
+		return -1;
+	return 0;
+}
+
+char *cg_read_all(int dirfd, const char *name, size_t max)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap);
+	while (buf) {
+		if (len + 1 >= cap) {
+			char *bigger = cap < max ? realloc(buf, cap * 2) : NULL;
+			if (!bigger) {
+				free(buf);
+				buf = NULL;
+				errno = cap < max ? ENOMEM : EFBIG;
+				break;
+			}
+			buf = bigger;
+			cap *= 2;
+		}
+		ssize_t n = read(fd, buf + len, cap - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int saved = errno;
+			free(buf);
+			buf = NULL;
+			errno = saved;
+			break;
+		}
+		if (n == 0) {
+			buf[len] = '\0';
+			break;
+		}
+		len += (size_t)n;
+	}
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return buf;
+}
+
+static bool is_kept(int fd, const int *keep, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (keep[i] == fd)
+			return true;
+	return false;
+}
+
+/* Before close_range (Linux 5.9): the fds /proc lists, one by one. */
+static int close_listed_fds(const char *proc, const int *keep, size_t n)
+{
+	char path[64];
+	cg_fmt(path, sizeof(path), "%s/self/fd", proc);
+	DIR *dir = opendir(path);
+	if (!dir)
+		return cg_error(NULL, errno, "open %s: inherited fds stay open", path);
+	int own = dirfd(dir);
+	struct dirent *de;
+	while ((de = readdir(dir)) != NULL) {
+		long fd;
+		const char *end;
+		if (cg_parse_long(de->d_name, &end, &fd) < 0 || *end || fd < 3 || fd == own ||
+		    fd > INT_MAX || is_kept((int)fd, keep, n))
+			continue;
+		close((int)fd);
+	}
+	closedir(dir);
+	return 0;
+}
+
+int cg_close_fds_except(const char *proc, const int *keep, size_t n)
+{
+	/* close_range over the gaps between the kept fds, lowest first. */
+	unsigned lo = 3;
+	for (;;) {
+		unsigned next = ~0u;
+		for (size_t i = 0; i < n; i++)
+			if (keep[i] >= (int)lo && (unsigned)keep[i] < next)
+				next = (unsigned)keep[i];
+		unsigned hi = next == ~0u ? ~0u : next - 1;
+		if (next != lo && syscall(SYS_close_range, lo, hi, 0) < 0)
+			return errno == ENOSYS ? close_listed_fds(proc, keep, n)
+					       : cg_error(NULL, errno, "close_range %u..%u", lo, hi);
+		if (next == ~0u)
+			return 0;
+		lo = next + 1;
+	}
+}
