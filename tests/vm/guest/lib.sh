@@ -139,6 +139,19 @@ ctr_run() {
 	runc run --no-pivot -b "$B" "$1" >"$B/stdout" 2>"$B/stderr"
 }
 
+# ctr_run_ok ID: ctr_run, then the verdict most scenarios want: the
+# container exits 0, the worker's own checks passed (worker_report), and
+# the container is deleted. Its output goes into the scenario log.
+ctr_run_ok() {
+	local code
+	ctr_run "$1"
+	code=$?
+	show_ctr_output
+	[ "$code" = 0 ] || bad "container exit code $code, want 0"
+	worker_report
+	runc delete -f "$1" 2>/dev/null
+}
+
 # ctr_create ID: `runc create` the bundle $B (pid in $B/pid).
 ctr_create() {
 	runc create --no-pivot -b "$B" --pid-file "$B/pid" "$1" \

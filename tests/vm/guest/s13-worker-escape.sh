@@ -8,10 +8,5 @@ ID=ctr13
 mkbundle $ID -- /sbin/cginit --cgroup=require --user worker --jobs-pids-max 16 \
 	--jobs-memory-max 32M --sandbox-pids-max 48 --sandbox-memory-max 96M -- /bin/sh /t/w13.sh ||
 	{ bad "mkbundle failed"; finish; exit; }
-ctr_run $ID
-code=$?
-show_ctr_output
-[ "$code" = 0 ] || bad "container exit code $code, want 0"
-worker_report
-runc delete -f $ID 2>/dev/null
+ctr_run_ok $ID
 finish

@@ -11,10 +11,5 @@
 ID=ctr14
 mkbundle $ID -- /sbin/cginit --cgroup=require --user worker --jobs-pids-max 16 \
 	-- /bin/sh /t/w14.sh || { bad "mkbundle failed"; finish; exit; }
-ctr_run $ID
-code=$?
-show_ctr_output
-[ "$code" = 0 ] || bad "container exit code $code, want 0"
-worker_report
-runc delete -f $ID 2>/dev/null
+ctr_run_ok $ID
 finish

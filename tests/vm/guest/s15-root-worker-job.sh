@@ -7,10 +7,5 @@
 ID=ctr15
 mkbundle $ID --host-cgroupns -- /sbin/cginit --cgroup=require --jobs-pids-max 16 \
 	-- /bin/sh /t/w15.sh || { bad "mkbundle failed"; finish; exit; }
-ctr_run $ID
-code=$?
-show_ctr_output
-[ "$code" = 0 ] || bad "container exit code $code, want 0"
-worker_report
-runc delete -f $ID 2>/dev/null
+ctr_run_ok $ID
 finish
