@@ -113,19 +113,20 @@ report_get() { awk -v k="$2" '$1 == k { print $2 }' "$1" 2>/dev/null; }
 
 # cginit with -w (so that it writes a line per orphan) under a limit of 8
 # fds, all 8 slots but 0..2 free (plain), or with 3..5 taken by inherited
-# fds (tight: two left). The hard limit is 64: the worker (a shell, which
-# cannot redirect a builtin's output with fewer than 11 fds) takes its soft
-# limit back up to that. It closes the extra fds, checks that the limit and
-# the fds reached cginit, leaves 200 orphans (the helper checks they are
-# reaped), leaves a live descendant, checks for zombies, and exits 7. Not
-# PID 1, cginit must end that descendant before it exits: its scan of /proc
-# takes two fds at once, all the tight variant has.
+# fds (tight: two left while cginit starts; it closes its copies once the
+# worker runs). The hard limit is 64: the worker (a shell, which cannot
+# redirect a builtin's output with fewer than 11 fds) takes its soft limit
+# back up to that. It checks that the limit reached cginit and that the fds
+# did (the worker has them from cginit), closes them, leaves 200 orphans
+# (the helper checks they are reaped), leaves a live descendant, checks for
+# zombies, and exits 7. Not PID 1, cginit must end that descendant before
+# it exits.
 t_fd_limit() {
 	local w='ulimit -S -n 64 || exit 87
+		if [ "$1" = tight ]; then [ -e /proc/$$/fd/5 ] || exit 88; fi
 		exec 3<&- 4<&- 5<&-
 		lim=$(sed -n "s/^Max open files *\([0-9]*\) .*/\1/p" /proc/$PPID/limits)
 		[ "$lim" = 8 ] || exit 89
-		if [ "$1" = tight ]; then [ -e /proc/$PPID/fd/5 ] || exit 88; fi
 		"$H/orphans" 200 20 || exit 90
 		sleep 1000 </dev/null >/dev/null 2>&1 &
 		echo $! >"$T/desc"
