@@ -52,6 +52,10 @@ void cg_log(enum log_level level, const char *fmt, ...)
 int cg_error(struct cg_err *err, int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void cg_err_print(const struct cg_err *err, enum log_level level);
+/* Adds context on the way up, as crun's crun_error_wrap: "<context>: "
+ * before the message kept in *err. Returns -1. */
+int cg_err_wrap(struct cg_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* strerror() for the errors cginit meets; "errno N" for the others. */
 const char *cg_strerror(int errnum);
 
@@ -157,13 +161,16 @@ enum parse_result {
 /* getenv is injected so that tests can parse without touching environ. */
 typedef char *(*getenv_fn)(const char *name);
 
+/* PARSE_ERROR with *err saying why; the caller prints it, then the
+ * synopsis (usage_short). */
 enum parse_result options_parse(struct options *opt, int argc, char **argv,
-				getenv_fn env);
+				getenv_fn env, struct cg_err *err);
 int parse_signal(const char *text);            /* -1 when invalid */
 const char *signal_name(int sig);              /* "SIGTERM", or NULL */
 int parse_exit_code(const char *text);         /* 0..255, or -1 */
 int parse_duration_ms(const char *text);       /* seconds, may be "1.5" */
 void usage(int fd);
+void usage_short(int fd); /* the synopsis and "See 'cginit --help'." */
 
 /* ---- reaper.c ----------------------------------------------------------- */
 
@@ -250,15 +257,15 @@ struct priv_files {
 
 /* Resolves --user, --cap-drop, --cap-keep and --no-new-privs into a plan,
  * before anything runs. Bad input (unknown user, group or capability, a
- * kept capability we do not hold) is reported and gives -1. */
+ * kept capability we do not hold) gives -1 with *err saying why. */
 int priv_prepare(const struct options *opt, const struct priv_files *files,
-		 struct priv_plan *plan);
+		 struct priv_plan *plan, struct cg_err *err);
 /* In the worker between fork and exec: setgroups, setgid, setuid, then the
- * capability sets and no_new_privs. -1 having printed why. */
-int priv_apply(const struct priv_plan *plan);
+ * capability sets and no_new_privs. -1 with *err saying why. */
+int priv_apply(const struct priv_plan *plan, struct cg_err *err);
 /* cginit itself, once the worker runs: keep only what reaping, forwarding
  * and killing need. */
-int priv_limit_self(void);
+int priv_limit_self(struct cg_err *err);
 /* As PID 1, after the worker is forked: oom_score_adj -1000 for cginit
  * (needs CAP_SYS_RESOURCE, so before priv_limit_self). -1 having said why
  * at -v. */
@@ -266,11 +273,11 @@ int priv_protect_self_from_oom(const char *proc);
 /* A --cap-drop/--cap-keep LIST (names with or without CAP_, any case,
  * comma separated, or "all") as a mask, bit N for capability N; option
  * names the option in the message. -1 having printed why. */
-int priv_parse_caps(const char *list, const char *option, uint64_t *mask);
+int priv_parse_caps(const char *list, const char *option, uint64_t *mask, struct cg_err *err);
 /* The --user part of priv_prepare: USER[:GROUP] against files into uid,
  * gid, groups, home and change_user, whatever cginit's own privileges. */
 int priv_resolve_user(const char *spec, const struct priv_files *files,
-		      struct priv_plan *plan);
+		      struct priv_plan *plan, struct cg_err *err);
 
 /* ---- cgsetup.c ---------------------------------------------------------- */
 

@@ -34,8 +34,15 @@ static int before_exec(void *ctx, bool in_cgroup)
 	if (run->have_layout && !in_cgroup && cg_enter(&run->sys, run->layout.worker_fd,
 							     run->layout.worker_path) < 0)
 		return -1;
-	/* Last: the cgroup move above may need privileges dropped here. */
-	return priv_apply(&run->priv);
+	/* Last: the cgroup move above may need privileges dropped here. The
+	 * child says itself why it cannot go on: no one else will. */
+	struct cg_err err = {0};
+	if (priv_apply(&run->priv, &err) < 0) {
+		cg_err_wrap(&err, "cannot start %s", run->opt.argv[0]);
+		cg_err_print(&err, LOG_ERROR);
+		return -1;
+	}
+	return 0;
 }
 
 static int kill_sandbox(void *ctx)
@@ -200,8 +207,9 @@ static int run_worker(struct run *run, const sigset_t *inherited, bool pid1)
 	close_inherited_fds(run);
 	if (pid1)
 		priv_protect_self_from_oom("/proc");
-	if (priv_limit_self() < 0)
-		cg_log(LOG_WARN, "cannot drop cginit's own capabilities; going on");
+	struct cg_err err = {0};
+	if (priv_limit_self(&err) < 0)
+		cg_log(LOG_WARN, "cannot drop cginit's own capabilities, going on: %s", err.msg);
 	struct reaper_config rc = {
 		.kill_process_group = run->opt.kill_process_group,
 		.warn_on_reap = run->opt.warn_on_reap,
@@ -221,17 +229,25 @@ int main(int argc, char **argv)
 	static struct run run;
 	cg_sys_default(&run.sys);
 	cg_layout_init(&run.layout);
-	switch (options_parse(&run.opt, argc, argv, getenv)) {
+	struct cg_err err = {0};
+	switch (options_parse(&run.opt, argc, argv, getenv, &err)) {
 	case PARSE_OK: break;
 	case PARSE_EXIT_OK: return 0;
-	default: return EXIT_CGINIT_FAILURE;
+	default:
+		/* The error, then the synopsis, so that the error stays on
+		 * screen. */
+		cg_err_print(&err, LOG_ERROR);
+		usage_short(STDERR_FILENO);
+		return EXIT_CGINIT_FAILURE;
 	}
 	cg_verbosity = run.opt.verbosity;
 	if (run.opt.check)
 		return run_check(&run);
 	static const struct priv_files files = {"/etc/passwd", "/etc/group"};
-	if (priv_prepare(&run.opt, &files, &run.priv) < 0)
+	if (priv_prepare(&run.opt, &files, &run.priv, &err) < 0) {
+		cg_err_print(&err, LOG_ERROR);
 		return EXIT_CGINIT_FAILURE;
+	}
 	if (run.opt.dry_run) {
 		cg_log(LOG_INFO, "dry run: the options are valid; nothing started");
 		return 0;

@@ -129,3 +129,17 @@ void cg_err_print(const struct cg_err *err, enum log_level level)
 		return;
 	write_line(level == LOG_WARN ? "warning: " : "", err->msg, NULL);
 }
+
+int cg_err_wrap(struct cg_err *err, const char *fmt, ...)
+{
+	if (!err || !err->set)
+		return -1;
+	char context[256], msg[sizeof(err->msg)];
+	va_list ap;
+	va_start(ap, fmt);
+	cg_vfmt(context, sizeof(context), fmt, ap);
+	va_end(ap);
+	cg_fmt(msg, sizeof(msg), "%s: %s", context, err->msg);
+	memcpy(err->msg, msg, sizeof(msg));
+	return -1;
+}

@@ -108,9 +108,9 @@ void usage(int fd)
 }
 
 /* After an error: the synopsis only, so the error stays on screen. */
-static void short_usage(void)
+void usage_short(int fd)
 {
-	write_all(STDERR_FILENO, "Usage: cginit [options] [--] command [args...]\n"
+	write_all(fd, "Usage: cginit [options] [--] command [args...]\n"
 				 "See 'cginit --help'.\n");
 }
 
@@ -326,7 +326,7 @@ static int parse_cgroup_mode(const char *v, enum cgroup_mode *mode)
 	return 0;
 }
 
-static int apply_env(struct options *opt, getenv_fn env)
+static int apply_env(struct options *opt, getenv_fn env, struct cg_err *err)
 {
 	opt->subreaper = env_flag(env, "CGINIT_SUBREAPER", "TINI_SUBREAPER");
 	opt->kill_process_group =
@@ -335,7 +335,7 @@ static int apply_env(struct options *opt, getenv_fn env)
 	if (v) {
 		long level = parse_bounded(v, 0, 10);
 		if (level < 0) {
-			cg_error(NULL, 0, "invalid CGINIT_VERBOSITY '%s': expected 0..10", v);
+			cg_error(err, 0, "invalid CGINIT_VERBOSITY '%s': expected 0..10", v);
 			return -1;
 		}
 		opt->verbosity = (int)level;
@@ -353,7 +353,7 @@ static int apply_env(struct options *opt, getenv_fn env)
 	v = env("CGINIT_CGROUP_MODE");
 	if (v) {
 		if (parse_cgroup_mode(v, &opt->cgroup_mode) < 0) {
-			cg_error(NULL, 0, "invalid CGINIT_CGROUP_MODE '%s': expected auto, require or off", v);
+			cg_error(err, 0, "invalid CGINIT_CGROUP_MODE '%s': expected auto, require or off", v);
 			return -1;
 		}
 		opt->cgroup_mode_explicit = true;
@@ -448,19 +448,19 @@ static void options_defaults(struct options *opt)
 	opt->names.jobs = "jobs";
 }
 
-/* One line naming the bad value, then the usage, as the issue asks. */
-static enum parse_result bad_value(const char *what, const char *value,
+/* One line naming the bad value; init.c adds the synopsis. */
+static enum parse_result bad_value(struct cg_err *err, const char *what, const char *value,
 				   const char *expected)
 {
-	cg_error(NULL, 0, "invalid %s '%s': %s", what, value, expected);
-	short_usage();
+	cg_error(err, 0, "invalid %s '%s': %s", what, value, expected);
 	return PARSE_ERROR;
 }
 
-static enum parse_result set_name(const char **slot, const char *what, const char *v)
+static enum parse_result set_name(const char **slot, const char *what, const char *v,
+				  struct cg_err *err)
 {
 	if (!valid_cgroup_name(v))
-		return bad_value(what, v, "expected one path component, not starting with 'cgroup.'");
+		return bad_value(err, what, v, "expected one path component, not starting with 'cgroup.'");
 	*slot = v;
 	return PARSE_OK;
 }
@@ -515,18 +515,18 @@ static const char *least_reason(const struct limit_option *lo)
 }
 
 static enum parse_result set_limit(struct options *opt, const struct limit_option *lo,
-				   const char *v)
+				   const char *v, struct cg_err *err)
 {
 	if (lo->kind == LIMIT_CPU && !valid_cpu_max(v))
-		return bad_value(lo->name, v, "expected \"QUOTA [PERIOD]\" in microseconds");
+		return bad_value(err, lo->name, v, "expected \"QUOTA [PERIOD]\" in microseconds");
 	if (lo->kind != LIMIT_CPU && !valid_limit(v, lo->kind == LIMIT_MEMORY))
-		return bad_value(lo->name, v, lo->kind == LIMIT_MEMORY
+		return bad_value(err, lo->name, v, lo->kind == LIMIT_MEMORY
 					      ? "expected bytes (K, M, G or T suffix) or 'max'"
 					      : "expected a number or 'max'");
 	/* Past LONG_MAX parse_bounded says -1: the kernel refuses it later. */
 	long n = strcmp(v, "max") == 0 ? -1 : parse_bounded(v, 0, LONG_MAX);
 	if (n >= 0 && n < least_value(lo))
-		return bad_value(lo->name, v, least_reason(lo));
+		return bad_value(err, lo->name, v, least_reason(lo));
 	*limit_slot(lo->sandbox ? &opt->sandbox_limits : &opt->jobs_limits, lo->kind) = v;
 	if (!opt->layout_needed_by)
 		opt->layout_needed_by = lo->name;
@@ -548,21 +548,22 @@ static enum parse_result print_and_exit(const char *text)
 }
 
 /* "<before>'<word>'<after>", then the synopsis. */
-static enum parse_result option_error(const char *before, const char *word, const char *after)
+static enum parse_result option_error(struct cg_err *err, const char *before, const char *word,
+				      const char *after)
 {
-	cg_error(NULL, 0, "%s'%s'%s", before, word, after);
-	short_usage();
+	cg_error(err, 0, "%s'%s'%s", before, word, after);
 	return PARSE_ERROR;
 }
 
 /* Handles one parsed option; split out to keep options_parse short. */
-static enum parse_result handle_option(struct options *opt, int c, const char *value)
+static enum parse_result handle_option(struct options *opt, int c, const char *value,
+				       struct cg_err *err)
 {
 	/* The word parsers hand a value to every option that takes one. */
 	const char *arg = value ? value : "";
 	const struct limit_option *lo = find_limit_option(c);
 	if (lo)
-		return set_limit(opt, lo, arg);
+		return set_limit(opt, lo, arg, err);
 	int n;
 	switch (c) {
 	case 's': opt->subreaper = true; return PARSE_OK;
@@ -576,41 +577,41 @@ static enum parse_result handle_option(struct options *opt, int c, const char *v
 	case 'p':
 		n = parse_signal(arg);
 		if (n < 0)
-			return bad_value("signal", arg, "expected a name like SIGKILL or a number");
+			return bad_value(err, "signal", arg, "expected a name like SIGKILL or a number");
 		opt->pdeathsig = n;
 		return PARSE_OK;
 	case 'e':
 		n = parse_exit_code(arg);
 		if (n < 0)
-			return bad_value("exit code", arg, "expected 0..255");
+			return bad_value(err, "exit code", arg, "expected 0..255");
 		opt->remap[n] = true;
 		return PARSE_OK;
 	case OPT_GRACE:
 		n = parse_duration_ms(arg);
 		if (n < 0)
-			return bad_value("grace", arg, "expected seconds, at most 86400");
+			return bad_value(err, "grace", arg, "expected seconds, at most 86400");
 		opt->grace_ms = n;
 		return PARSE_OK;
 	case OPT_CGROUP:
 		if (parse_cgroup_mode(arg, &opt->cgroup_mode) < 0)
-			return bad_value("cgroup mode", arg, "expected auto, require or off");
+			return bad_value(err, "cgroup mode", arg, "expected auto, require or off");
 		opt->cgroup_mode_explicit = true;
 		return PARSE_OK;
 	case OPT_CONTROLLERS:
 		if (!valid_controller_list(arg))
-			return bad_value("controller list", arg, "expected names like io,hugetlb");
+			return bad_value(err, "controller list", arg, "expected names like io,hugetlb");
 		opt->controllers = arg;
 		return PARSE_OK;
 	case OPT_DELEGATE_TO:
 		if (!parse_delegate(arg, opt))
-			return bad_value("delegate-to", arg, "expected UID[:GID], numeric");
+			return bad_value(err, "delegate-to", arg, "expected UID[:GID], numeric");
 		if (!opt->layout_needed_by)
 			opt->layout_needed_by = "--delegate-to";
 		return PARSE_OK;
-	case OPT_INIT_NAME: return set_name(&opt->names.init, "init name", arg);
-	case OPT_SANDBOX_NAME: return set_name(&opt->names.sandbox, "sandbox name", arg);
-	case OPT_WORKER_NAME: return set_name(&opt->names.worker, "worker name", arg);
-	case OPT_JOBS_NAME: return set_name(&opt->names.jobs, "jobs name", arg);
+	case OPT_INIT_NAME: return set_name(&opt->names.init, "init name", arg, err);
+	case OPT_SANDBOX_NAME: return set_name(&opt->names.sandbox, "sandbox name", arg, err);
+	case OPT_WORKER_NAME: return set_name(&opt->names.worker, "worker name", arg, err);
+	case OPT_JOBS_NAME: return set_name(&opt->names.jobs, "jobs name", arg, err);
 	case OPT_USER: opt->user = arg; return PARSE_OK;
 	case OPT_CAP_DROP: opt->cap_drop = arg; return PARSE_OK;
 	case OPT_CAP_KEEP: opt->cap_keep = arg; return PARSE_OK;
@@ -633,14 +634,15 @@ static const struct long_option *find_long(const char *word, size_t len)
 }
 
 /* "--name", "--name=value" or "--name value". */
-static enum parse_result parse_long(struct options *opt, int argc, char **argv, int *i)
+static enum parse_result parse_long(struct options *opt, int argc, char **argv, int *i,
+				    struct cg_err *err)
 {
 	const char *word = argv[*i] + 2;
 	const char *eq = strchr(word, '=');
 	size_t len = eq ? (size_t)(eq - word) : strlen(word);
 	const struct long_option *o = find_long(word, len);
 	if (!o)
-		return option_error("unknown option ", argv[*i], "");
+		return option_error(err, "unknown option ", argv[*i], "");
 	const char *value = NULL;
 	if (o->has_arg) {
 		if (eq)
@@ -648,38 +650,40 @@ static enum parse_result parse_long(struct options *opt, int argc, char **argv, 
 		else if (*i + 1 < argc)
 			value = argv[++*i];
 		else
-			return option_error("option ", argv[*i], " needs a value");
+			return option_error(err, "option ", argv[*i], " needs a value");
 	} else if (eq) {
-		return option_error("option ", argv[*i], " takes no value");
+		return option_error(err, "option ", argv[*i], " takes no value");
 	}
-	return handle_option(opt, o->val, value);
+	return handle_option(opt, o->val, value, err);
 }
 
 /* "-abc", where -p and -e take the rest of the word or the next one. */
-static enum parse_result parse_short(struct options *opt, int argc, char **argv, int *i)
+static enum parse_result parse_short(struct options *opt, int argc, char **argv, int *i,
+				     struct cg_err *err)
 {
 	const char *word = argv[*i];
 	for (const char *c = word + 1; *c; c++) {
 		char flag[3] = {'-', *c, '\0'};
 		if (!strchr("spgevwlh", *c))
-			return option_error("unknown option ", flag, "");
+			return option_error(err, "unknown option ", flag, "");
 		if (*c != 'p' && *c != 'e') {
-			enum parse_result r = handle_option(opt, *c, NULL);
+			enum parse_result r = handle_option(opt, *c, NULL, err);
 			if (r != PARSE_OK)
 				return r;
 			continue;
 		}
 		const char *value = c[1] ? c + 1 : *i + 1 < argc ? argv[++*i] : NULL;
 		if (!value)
-			return option_error("option ", flag, " needs a value");
-		return handle_option(opt, *c, value);
+			return option_error(err, "option ", flag, " needs a value");
+		return handle_option(opt, *c, value, err);
 	}
 	return PARSE_OK;
 }
 
 /* Options end at "--" or at the first word that is not one, so that
  * `cginit sh -c x` needs no "--" (tini needs one, or POSIXLY_CORRECT). */
-static enum parse_result parse_words(struct options *opt, int argc, char **argv, int *next)
+static enum parse_result parse_words(struct options *opt, int argc, char **argv, int *next,
+				     struct cg_err *err)
 {
 	int i = 1;
 	for (; i < argc; i++) {
@@ -690,8 +694,8 @@ static enum parse_result parse_words(struct options *opt, int argc, char **argv,
 		}
 		if (w[0] != '-' || w[1] == '\0')
 			break;
-		enum parse_result r = w[1] == '-' ? parse_long(opt, argc, argv, &i)
-						  : parse_short(opt, argc, argv, &i);
+		enum parse_result r = w[1] == '-' ? parse_long(opt, argc, argv, &i, err)
+						  : parse_short(opt, argc, argv, &i, err);
 		if (r != PARSE_OK)
 			return r;
 	}
@@ -706,15 +710,15 @@ static bool names_distinct(const struct cg_names *n)
 
 /* Combinations that cannot mean what they say: refused rather than half
  * honoured. */
-static bool options_conflict(const struct options *opt)
+static bool options_conflict(const struct options *opt, struct cg_err *err)
 {
 	if (opt->layout_needed_by && opt->cgroup_mode == CGROUP_OFF) {
-		cg_error(NULL, 0, "%s needs the cgroup layout, but the cgroup mode is off "
+		cg_error(err, 0, "%s needs the cgroup layout, but the cgroup mode is off "
 			 "(--cgroup=off or CGINIT_CGROUP_MODE=off)", opt->layout_needed_by);
 		return true;
 	}
 	if (opt->allow_privilege_escalation && !opt->user) {
-		cg_error(NULL, 0, "--allow-privilege-escalation (or CGINIT_ALLOW_PRIVILEGE_ESCALATION) "
+		cg_error(err, 0, "--allow-privilege-escalation (or CGINIT_ALLOW_PRIVILEGE_ESCALATION) "
 			 "only relaxes --user, and no --user is given");
 		return true;
 	}
@@ -722,28 +726,25 @@ static bool options_conflict(const struct options *opt)
 }
 
 enum parse_result options_parse(struct options *opt, int argc, char **argv,
-				getenv_fn env)
+				getenv_fn env, struct cg_err *err)
 {
 	options_defaults(opt);
-	if (apply_env(opt, env) < 0) {
-		short_usage();
+	if (apply_env(opt, env, err) < 0)
 		return PARSE_ERROR;
-	}
 	int next = 1;
-	enum parse_result r = parse_words(opt, argc, argv, &next);
+	enum parse_result r = parse_words(opt, argc, argv, &next, err);
 	if (r != PARSE_OK)
 		return r;
 	if (!names_distinct(&opt->names)) {
-		cg_error(NULL, 0, "the init and sandbox names, and the worker and jobs names, must differ");
+		cg_error(err, 0, "the init and sandbox names, and the worker and jobs names, must differ");
 		return PARSE_ERROR;
 	}
-	if (options_conflict(opt))
+	if (options_conflict(opt, err))
 		return PARSE_ERROR;
 	if (opt->check)
 		return PARSE_OK;
 	if (next >= argc) {
-		cg_error(NULL, 0, "missing command to run");
-		short_usage();
+		cg_error(err, 0, "missing command to run");
 		return PARSE_ERROR;
 	}
 	opt->argv = argv + next;

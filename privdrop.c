@@ -176,12 +176,12 @@ static uint64_t own_bounding(void)
 }
 
 /* Drops from the bounding set everything not in keep. */
-static int limit_bounding(uint64_t keep)
+static int limit_bounding(uint64_t keep, struct cg_err *err)
 {
 	uint64_t drop = own_bounding() & ~keep;
 	for (unsigned c = 0; c < cap_bits(); c++)
 		if ((drop & BIT(c)) && cap_drop_bound((cap_value_t)c) < 0)
-			return cg_error(NULL, errno, "drop CAP_%s (%u) from the bounding set",
+			return cg_error(err, errno, "drop CAP_%s (%u) from the bounding set",
 					cap_name(c), c);
 	return 0;
 }
@@ -189,7 +189,7 @@ static int limit_bounding(uint64_t keep)
 /* With held non-NULL, every capability named must be in *held, and "all"
  * means all of *held. */
 static int parse_caps(const char *list, const char *option, const uint64_t *held,
-		      uint64_t *mask)
+		      uint64_t *mask, struct cg_err *err)
 {
 	*mask = 0;
 	const char *p = list;
@@ -205,14 +205,14 @@ static int parse_caps(const char *list, const char *option, const uint64_t *held
 			len--;
 		unsigned cap;
 		if (len == 0) {
-			return cg_error(NULL, 0, "invalid %s '%s': empty capability name", option, list);
+			return cg_error(err, 0, "invalid %s '%s': empty capability name", option, list);
 		} else if (len == 3 && same_ci(name, "all", 3)) {
 			*mask |= held ? *held : all_caps();
 		} else if (lookup_cap(name, len, &cap) < 0) {
-			return cg_error(NULL, 0, "invalid %s '%s': unknown capability '%.*s'",
+			return cg_error(err, 0, "invalid %s '%s': unknown capability '%.*s'",
 					option, list, (int)len, name);
 		} else if (held && !(*held & BIT(cap))) {
-			return cg_error(NULL, 0, "invalid %s '%s': cginit does not hold '%.*s' "
+			return cg_error(err, 0, "invalid %s '%s': cginit does not hold '%.*s' "
 					"(not in its permitted or bounding set)",
 					option, list, (int)len, name);
 		} else {
@@ -224,9 +224,9 @@ static int parse_caps(const char *list, const char *option, const uint64_t *held
 	}
 }
 
-int priv_parse_caps(const char *list, const char *option, uint64_t *mask)
+int priv_parse_caps(const char *list, const char *option, uint64_t *mask, struct cg_err *err)
 {
-	return parse_caps(list, option, NULL, mask);
+	return parse_caps(list, option, NULL, mask, err);
 }
 
 /* ---- the user and group databases ------------------------------------------ */
@@ -236,12 +236,12 @@ int priv_parse_caps(const char *list, const char *option, uint64_t *mask)
 
 /* The whole file, NUL-terminated, in *text (NULL when it does not exist,
  * which is an empty database: a scratch image may have no /etc/passwd). */
-static int read_db(const char *path, char **text)
+static int read_db(const char *path, char **text, struct cg_err *err)
 {
 	*text = cg_read_all(AT_FDCWD, path, DB_MAX_BYTES);
 	if (*text || errno == ENOENT)
 		return 0;
-	return cg_error(NULL, errno, "read %s", path);
+	return cg_error(err, errno, "read %s", path);
 }
 
 struct db_entry {
@@ -325,13 +325,13 @@ static bool is_member(const struct db_entry *e, const char *name, size_t len)
 	return false;
 }
 
-static int add_group(struct priv_plan *plan, gid_t gid, const char *spec)
+static int add_group(struct priv_plan *plan, gid_t gid, const char *spec, struct cg_err *err)
 {
 	for (size_t i = 0; i < plan->ngroups; i++)
 		if (plan->groups[i] == gid)
 			return 0;
 	if (plan->ngroups == PRIV_MAX_GROUPS)
-		return cg_error(NULL, 0, "invalid --user '%s': member of more than %d groups",
+		return cg_error(err, 0, "invalid --user '%s': member of more than %d groups",
 				spec, PRIV_MAX_GROUPS);
 	plan->groups[plan->ngroups++] = gid;
 	return 0;
@@ -349,7 +349,7 @@ static void set_home(struct priv_plan *plan, const char *home, size_t len)
 
 /* GROUP of USER:GROUP: a name from the group file, or any number. */
 static int resolve_group(const char *group_db, const char *gspec, const char *spec,
-			 const struct priv_files *files, gid_t *gid)
+			 const struct priv_files *files, gid_t *gid, struct cg_err *err)
 {
 	uint32_t id;
 	size_t len = strlen(gspec);
@@ -361,13 +361,13 @@ static int resolve_group(const char *group_db, const char *gspec, const char *sp
 	for (const char *pos = group_db ? group_db : ""; next_entry(&pos, &e);) {
 		if (field_is(&e, 0, gspec, len)) {
 			if (!entry_id(&e, 2, &id))
-				return cg_error(NULL, 0, "invalid --user '%s': bad entry for group '%s' in %s",
+				return cg_error(err, 0, "invalid --user '%s': bad entry for group '%s' in %s",
 						spec, gspec, files->group);
 			*gid = (gid_t)id;
 			return 0;
 		}
 	}
-	return cg_error(NULL, 0, "invalid --user '%s': unknown group '%s' (not in %s)",
+	return cg_error(err, 0, "invalid --user '%s': unknown group '%s' (not in %s)",
 			spec, gspec, files->group);
 }
 
@@ -376,13 +376,13 @@ static int resolve_group(const char *group_db, const char *gspec, const char *sp
  * given without GROUP, every group listing it as a member. An explicit
  * GROUP is the only group, as with docker run --user and gosu. */
 static int resolve_user(const char *spec, const char *passwd_db, const char *group_db,
-			const struct priv_files *files, struct priv_plan *plan)
+			const struct priv_files *files, struct priv_plan *plan, struct cg_err *err)
 {
 	const char *colon = strchr(spec, ':');
 	size_t ulen = colon ? (size_t)(colon - spec) : strlen(spec);
 	const char *gspec = colon ? colon + 1 : NULL;
 	if (ulen == 0 || (gspec && (!*gspec || strchr(gspec, ':'))))
-		return cg_error(NULL, 0, "invalid --user '%s': expected USER[:GROUP]", spec);
+		return cg_error(err, 0, "invalid --user '%s': expected USER[:GROUP]", spec);
 
 	uint32_t id, uid, gid;
 	bool numeric = parse_id(spec, ulen, &id);
@@ -398,7 +398,7 @@ static int resolve_user(const char *spec, const char *passwd_db, const char *gro
 	size_t name_len = 0;
 	if (found) {
 		if (!entry_id(&e, 2, &uid) || !entry_id(&e, 3, &gid))
-			return cg_error(NULL, 0, "invalid --user '%s': bad entry for '%.*s' in %s",
+			return cg_error(err, 0, "invalid --user '%s': bad entry for '%.*s' in %s",
 					spec, (int)e.len[0], e.field[0], files->passwd);
 		name = e.field[0];
 		name_len = e.len[0];
@@ -408,38 +408,38 @@ static int resolve_user(const char *spec, const char *passwd_db, const char *gro
 		uid = gid = id;
 		set_home(plan, "/", 1);
 	} else {
-		return cg_error(NULL, 0, "invalid --user '%s': unknown user '%.*s' (not in %s)",
+		return cg_error(err, 0, "invalid --user '%s': unknown user '%.*s' (not in %s)",
 				spec, (int)ulen, spec, files->passwd);
 	}
 	plan->uid = (uid_t)uid;
 	plan->gid = (gid_t)gid;
 	if (gspec)
-		return resolve_group(group_db, gspec, spec, files, &plan->gid) < 0 ? -1 :
-			add_group(plan, plan->gid, spec);
-	if (add_group(plan, plan->gid, spec) < 0)
+		return resolve_group(group_db, gspec, spec, files, &plan->gid, err) < 0 ? -1 :
+			add_group(plan, plan->gid, spec, err);
+	if (add_group(plan, plan->gid, spec, err) < 0)
 		return -1;
 	if (!name)
 		return 0;
 	for (const char *pos = group_db ? group_db : ""; next_entry(&pos, &e);) {
 		if (is_member(&e, name, name_len) && entry_id(&e, 2, &gid) &&
-		    add_group(plan, (gid_t)gid, spec) < 0)
+		    add_group(plan, (gid_t)gid, spec, err) < 0)
 			return -1;
 	}
 	return 0;
 }
 
 int priv_resolve_user(const char *spec, const struct priv_files *files,
-		      struct priv_plan *plan)
+		      struct priv_plan *plan, struct cg_err *err)
 {
 	plan->change_user = false;
 	plan->ngroups = 0;
 	plan->home[0] = '\0';
 	char *passwd_db, *group_db = NULL;
-	if (read_db(files->passwd, &passwd_db) < 0)
+	if (read_db(files->passwd, &passwd_db, err) < 0)
 		return -1;
-	int rc = read_db(files->group, &group_db);
+	int rc = read_db(files->group, &group_db, err);
 	if (rc == 0)
-		rc = resolve_user(spec, passwd_db, group_db, files, plan);
+		rc = resolve_user(spec, passwd_db, group_db, files, plan, err);
 	free(passwd_db);
 	free(group_db);
 	plan->change_user = rc == 0;
@@ -463,10 +463,10 @@ static bool changes_caps(const struct priv_plan *plan)
 }
 
 int priv_prepare(const struct options *opt, const struct priv_files *files,
-		 struct priv_plan *plan)
+		 struct priv_plan *plan, struct cg_err *err)
 {
 	memset(plan, 0, sizeof(*plan));
-	if (opt->user && priv_resolve_user(opt->user, files, plan) < 0)
+	if (opt->user && priv_resolve_user(opt->user, files, plan, err) < 0)
 		return -1;
 	/* A setuid-root binary in the image (debian:bookworm-slim ships
 	 * several) would otherwise give an unprivileged worker every
@@ -474,15 +474,15 @@ int priv_prepare(const struct options *opt, const struct priv_files *files,
 	plan->least_privilege = plan->change_user && !opt->allow_privilege_escalation;
 	plan->no_new_privs = opt->no_new_privs || plan->least_privilege;
 	if (opt->cap_drop) {
-		if (parse_caps(opt->cap_drop, "--cap-drop", NULL, &plan->drop) < 0)
+		if (parse_caps(opt->cap_drop, "--cap-drop", NULL, &plan->drop, err) < 0)
 			return -1;
 		plan->drop_caps = true;
 	}
 	if (opt->cap_keep) {
 		/* Unknown names first, then what is not held. */
 		uint64_t held = own_permitted() & own_bounding();
-		if (parse_caps(opt->cap_keep, "--cap-keep", NULL, &plan->keep) < 0 ||
-		    parse_caps(opt->cap_keep, "--cap-keep", &held, &plan->keep) < 0)
+		if (parse_caps(opt->cap_keep, "--cap-keep", NULL, &plan->keep, err) < 0 ||
+		    parse_caps(opt->cap_keep, "--cap-keep", &held, &plan->keep, err) < 0)
 			return -1;
 		plan->keep_caps = true;
 	}
@@ -491,11 +491,11 @@ int priv_prepare(const struct options *opt, const struct priv_files *files,
 	if (changes_caps(plan) && (own_bounding() & ~worker_caps(plan)) &&
 	    !(have & BIT(CAP_SETPCAP))) {
 		if (!plan->drop_caps && !plan->keep_caps)
-			return cg_error(NULL, 0, "cannot apply --user %s: cginit lacks CAP_SETPCAP, "
+			return cg_error(err, 0, "cannot apply --user %s: cginit lacks CAP_SETPCAP, "
 					"needed to empty the worker's bounding set; give the "
 					"container CAP_SETPCAP, or accept the risk with "
 					"--allow-privilege-escalation", opt->user);
-		return cg_error(NULL, 0, "cannot apply %s%s%s: cginit lacks CAP_SETPCAP, needed to "
+		return cg_error(err, 0, "cannot apply %s%s%s: cginit lacks CAP_SETPCAP, needed to "
 				"drop capabilities from the bounding set",
 				opt->cap_drop ? "--cap-drop" : "",
 				opt->cap_drop && opt->cap_keep ? " and " : "",
@@ -503,7 +503,7 @@ int priv_prepare(const struct options *opt, const struct priv_files *files,
 	}
 	uint64_t setid = BIT(CAP_SETUID) | BIT(CAP_SETGID);
 	if (plan->change_user && (have & setid) != setid)
-		return cg_error(NULL, 0, "cannot apply --user %s: cginit lacks CAP_SETUID or CAP_SETGID",
+		return cg_error(err, 0, "cannot apply --user %s: cginit lacks CAP_SETUID or CAP_SETGID",
 				opt->user);
 	return 0;
 }
@@ -527,33 +527,33 @@ int priv_prepare(const struct options *opt, const struct priv_files *files,
 #define NR_SETUID SYS_setuid
 #endif
 
-static int change_user(const struct priv_plan *plan)
+static int change_user(const struct priv_plan *plan, struct cg_err *err)
 {
 	if (syscall(NR_SETGROUPS, plan->ngroups, plan->groups) < 0)
-		return cg_error(NULL, errno, "setgroups (%zu groups)", plan->ngroups);
+		return cg_error(err, errno, "setgroups (%zu groups)", plan->ngroups);
 	if (syscall(NR_SETGID, plan->gid) < 0)
-		return cg_error(NULL, errno, "setgid %u", (unsigned)plan->gid);
+		return cg_error(err, errno, "setgid %u", (unsigned)plan->gid);
 	/* Leaving uid 0 empties the permitted set, unless PR_SET_KEEPCAPS is
 	 * on, as it must be for --cap-keep (the effective set is emptied
 	 * anyway; set_worker_caps sets it again). */
 	if (plan->keep_caps && cap_prctlw(PR_SET_KEEPCAPS, 1, 0, 0, 0, 0) < 0)
-		return cg_error(NULL, errno, "prctl PR_SET_KEEPCAPS");
+		return cg_error(err, errno, "prctl PR_SET_KEEPCAPS");
 	if (syscall(NR_SETUID, plan->uid) < 0)
-		return cg_error(NULL, errno, "setuid %u", (unsigned)plan->uid);
+		return cg_error(err, errno, "setuid %u", (unsigned)plan->uid);
 	if (plan->keep_caps && cap_prctlw(PR_SET_KEEPCAPS, 0, 0, 0, 0, 0) < 0)
-		return cg_error(NULL, errno, "prctl PR_SET_KEEPCAPS");
+		return cg_error(err, errno, "prctl PR_SET_KEEPCAPS");
 	/* HOME comes with the worker's environment, from init.c. */
 	return 0;
 }
 
 /* Permitted, effective and inheritable: with --cap-keep exactly want, with
  * --cap-drop alone whatever is left less the dropped ones. */
-static int set_worker_caps(const struct priv_plan *plan, uint64_t want)
+static int set_worker_caps(const struct priv_plan *plan, uint64_t want, struct cg_err *err)
 {
 	static const cap_flag_t flags[] = {CAP_PERMITTED, CAP_EFFECTIVE, CAP_INHERITABLE};
 	cap_t caps = cap_get_proc();
 	if (!caps)
-		return cg_error(NULL, errno, "cap_get_proc");
+		return cg_error(err, errno, "cap_get_proc");
 	int rc = 0;
 	for (size_t f = 0; f < sizeof(flags) / sizeof(flags[0]) && rc == 0; f++) {
 		uint64_t now = plan->keep_caps ? want : mask_of(caps, flags[f]) & want;
@@ -563,36 +563,36 @@ static int set_worker_caps(const struct priv_plan *plan, uint64_t want)
 		rc = -1;
 	cap_free(caps);
 	if (rc < 0)
-		return cg_error(NULL, errno, "cannot set the worker's capabilities");
+		return cg_error(err, errno, "cannot set the worker's capabilities");
 	/* Nothing inherited from cginit's own ambient set survives; lowering
 	 * the inheritable set above has already cut it to what is kept. */
 	if (plan->least_privilege && cap_reset_ambient() < 0)
-		return cg_error(NULL, errno, "clear the worker's ambient capabilities");
+		return cg_error(err, errno, "clear the worker's ambient capabilities");
 	/* A non-root program keeps across execve only its ambient set. */
 	uid_t uid = plan->change_user ? plan->uid : getuid();
 	if (!plan->keep_caps || uid == 0)
 		return 0;
 	for (unsigned c = 0; c < cap_bits(); c++)
 		if ((want & BIT(c)) && cap_set_ambient((cap_value_t)c, CAP_SET) < 0)
-			return cg_error(NULL, errno, "raise CAP_%s (%u) to the ambient set",
+			return cg_error(err, errno, "raise CAP_%s (%u) to the ambient set",
 					cap_name(c), c);
 	return 0;
 }
 
-int priv_apply(const struct priv_plan *plan)
+int priv_apply(const struct priv_plan *plan, struct cg_err *err)
 {
 	bool caps = changes_caps(plan);
 	if (!plan->change_user && !caps && !plan->no_new_privs)
 		return 0; /* plain tini: the worker gets what cginit got */
 	uint64_t want = worker_caps(plan);
-	if (caps && limit_bounding(want) < 0)
+	if (caps && limit_bounding(want, err) < 0)
 		return -1;
-	if (plan->change_user && change_user(plan) < 0)
+	if (plan->change_user && change_user(plan, err) < 0)
 		return -1;
-	if (caps && set_worker_caps(plan, want) < 0)
+	if (caps && set_worker_caps(plan, want, err) < 0)
 		return -1;
 	if (plan->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L) < 0)
-		return cg_error(NULL, errno, "prctl PR_SET_NO_NEW_PRIVS");
+		return cg_error(err, errno, "prctl PR_SET_NO_NEW_PRIVS");
 	return 0;
 }
 
@@ -620,18 +620,18 @@ int priv_apply(const struct priv_plan *plan)
  * cgroup.kill only checks file permissions. Without CAP_SETPCAP the
  * bounding set stays as it is; lowering the other three needs nothing.
  */
-int priv_limit_self(void)
+int priv_limit_self(struct cg_err *err)
 {
 	const uint64_t keep = BIT(CAP_KILL) | BIT(CAP_DAC_OVERRIDE) | BIT(CAP_SYS_PTRACE);
 	cap_t cur = cap_get_proc();
 	if (!cur)
-		return cg_error(NULL, errno, "cap_get_proc");
+		return cg_error(err, errno, "cap_get_proc");
 	uint64_t permitted = mask_of(cur, CAP_PERMITTED), effective = mask_of(cur, CAP_EFFECTIVE);
-	int rc = (effective & BIT(CAP_SETPCAP)) ? limit_bounding(keep) : 0;
+	int rc = (effective & BIT(CAP_SETPCAP)) ? limit_bounding(keep, err) : 0;
 	/* The inheritable set (and with it the ambient one) becomes empty. */
 	if (cap_clear(cur) < 0 || set_mask(cur, CAP_PERMITTED, permitted & keep) < 0 ||
 	    set_mask(cur, CAP_EFFECTIVE, effective & keep) < 0 || cap_set_proc(cur) < 0)
-		rc = cg_error(NULL, errno, "cannot lower cginit's capabilities");
+		rc = cg_error(err, errno, "cannot lower cginit's capabilities");
 	cap_free(cur);
 	return rc;
 }

@@ -47,11 +47,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (user < text + size)
 		user++;
 	uint64_t mask = 0;
-	if (priv_parse_caps(caps, "--cap-drop", &mask) == 0 && *caps == '\0' && mask)
+	struct cg_err err = {0};
+	if (priv_parse_caps(caps, "--cap-drop", &mask, &err) == 0 && *caps == '\0' && mask)
 		abort(); /* an empty list selects nothing */
 	struct priv_plan plan;
 	memset(&plan, 0, sizeof(plan));
-	if (priv_resolve_user(user, &files, &plan) == 0 &&
+	err = (struct cg_err){0};
+	if (priv_resolve_user(user, &files, &plan, &err) == 0 &&
 	    (plan.ngroups > PRIV_MAX_GROUPS || strlen(plan.home) >= sizeof(plan.home)))
 		abort();
 	free(text);

@@ -24,7 +24,12 @@ static char *env_lookup(const char *name)
 
 static struct options opt;
 
-/* Parses a NULL-terminated list of words with stdout/stderr silenced. */
+/* The error of the last parse. */
+static struct cg_err parse_err;
+
+/* Parses a NULL-terminated list of words with stdout silenced (--help and
+ * --version print there). Errors come back in parse_err: options_parse
+ * itself must print nothing on stderr. */
 static enum parse_result parse(const char *first, ...)
 {
 	static char *argv[32];
@@ -36,15 +41,22 @@ static enum parse_result parse(const char *first, ...)
 		argv[argc++] = (char *)w;
 	va_end(ap);
 	argv[argc] = NULL;
-	int out = dup(1), err = dup(2), null = open("/dev/null", O_WRONLY);
+	char path[] = "/tmp/cginit-test-options-XXXXXX";
+	int out = dup(1), err = dup(2), null = open("/dev/null", O_WRONLY), cap = mkstemp(path);
 	dup2(null, 1);
-	dup2(null, 2);
-	enum parse_result r = options_parse(&opt, argc, argv, env_lookup);
+	dup2(cap, 2);
+	memset(&parse_err, 0, sizeof(parse_err));
+	enum parse_result r = options_parse(&opt, argc, argv, env_lookup, &parse_err);
 	dup2(out, 1);
 	dup2(err, 2);
 	close(out);
 	close(err);
 	close(null);
+	off_t printed = lseek(cap, 0, SEEK_END);
+	close(cap);
+	unlink(path);
+	ck_assert_msg(printed == 0, "options_parse printed %ld bytes on stderr", (long)printed);
+	ck_assert_msg(r != PARSE_ERROR || parse_err.set, "PARSE_ERROR with no message");
 	return r;
 }
 
@@ -168,6 +180,8 @@ START_TEST(test_sandbox_and_depth_limits)
 	ck_assert_int_eq(parse("--sandbox-max-depth", "max", "w", NULL), PARSE_OK);
 	/* Too small to hold one job cgroup, or not a value at all. */
 	ck_assert_int_eq(parse("--sandbox-max-depth", "1", "w", NULL), PARSE_ERROR);
+	ck_assert_str_eq(parse_err.msg, "invalid --sandbox-max-depth '1': expected at least 2: "
+					"a job cgroup is sandbox/jobs/<job>");
 	ck_assert_int_eq(parse("--sandbox-max-descendants", "2", "w", NULL), PARSE_ERROR);
 	ck_assert_int_eq(parse("--jobs-max-depth", "0", "w", NULL), PARSE_ERROR);
 	ck_assert_int_eq(parse("--sandbox-pids-max", "16M", "w", NULL), PARSE_ERROR);
@@ -187,8 +201,9 @@ START_TEST(test_options_that_need_the_layout)
 	ck_assert_str_eq(opt.layout_needed_by, "--jobs-pids-max");
 	ck_assert_int_eq(parse("--delegate-to", "1000", "w", NULL), PARSE_OK);
 	ck_assert_str_eq(opt.layout_needed_by, "--delegate-to");
-	/* Off and a limit cannot both hold. */
+	/* Off and a limit cannot both hold; the message names the option. */
 	ck_assert_int_eq(parse("--cgroup=off", "--jobs-pids-max", "16", "w", NULL), PARSE_ERROR);
+	ck_assert_ptr_nonnull(strstr(parse_err.msg, "--jobs-pids-max needs the cgroup layout"));
 	ck_assert_int_eq(parse("--sandbox-pids-max", "16", "--cgroup", "off", "w", NULL),
 			 PARSE_ERROR);
 	ck_assert_int_eq(parse("--cgroup=off", "--delegate-to", "1000", "w", NULL), PARSE_ERROR);
