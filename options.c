@@ -111,7 +111,7 @@ void usage(int fd)
 void usage_short(int fd)
 {
 	write_all(fd, "Usage: cginit [options] [--] command [args...]\n"
-				 "See 'cginit --help'.\n");
+		      "See 'cginit --help'.\n");
 }
 
 /* ---- signal names ------------------------------------------------------ */
