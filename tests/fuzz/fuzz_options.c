@@ -40,7 +40,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_env[nenv++] = p;
 	fuzz_env[nenv] = NULL;
 	struct options opt;
-	enum parse_result r = options_parse(&opt, argc, words, env_lookup);
+	struct cg_err err = {0};
+	enum parse_result r = options_parse(&opt, argc, words, env_lookup, &err);
+	if (r == PARSE_ERROR && (!err.set || !err.msg[0]))
+		abort(); /* every refusal says why */
 	if (r == PARSE_OK && !opt.check && (!opt.argv || !opt.argv[0]))
 		abort(); /* OK without --check means there is a command */
 	/* What options_parse promises: never off with a limit, never the
