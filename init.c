@@ -133,12 +133,10 @@ static int bootstrap_cgroups(struct run *run, bool pid1)
 		       run->opt.names.init, run->layout.controllers);
 		return export_layout(run);
 	}
-	if (run->opt.layout_needed_by && run->opt.cgroup_mode != CGROUP_REQUIRE) {
-		/* Fail closed: a limit asked for is never silently dropped. */
-		cg_log(LOG_ERROR, "%s needs the cgroup layout, which cannot be made: %s",
-		       run->opt.layout_needed_by, err.msg);
-		return -1;
-	}
+	/* Fail closed: a limit asked for is never silently dropped. */
+	if (run->opt.layout_needed_by && run->opt.cgroup_mode != CGROUP_REQUIRE)
+		cg_err_wrap(&err, "%s needs the cgroup layout, which cannot be made",
+			    run->opt.layout_needed_by);
 	if (layout_required(&run->opt)) {
 		cg_err_print(&err, LOG_ERROR);
 		return -1;
