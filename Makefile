@@ -37,9 +37,10 @@ STATIC_CFLAGS := -std=c11 $(WARN) -Os -ffunction-sections -fdata-sections \
 STATIC_LDFLAGS := -static -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code \
                   -Wl,-z,norelro -s
 
-SRCS     := init.c options.c reaper.c cgprobe.c cgsetup.c cgcheck.c privdrop.c log.c text.c io.c
+SRCS     := init.c options.c reaper.c cgprobe.c cgsetup.c cgcheck.c cgjob.c privdrop.c \
+            job.c jobproto.c verdict.c broker.c log.c text.c io.c
 LIB_SRCS := $(filter-out init.c,$(SRCS))
-HDRS     := cginit.h cgsetup.h cgprobe.h
+HDRS     := cginit.h cgsetup.h cgprobe.h cgjob.h job.h
 
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -pthread)
 

@@ -83,6 +83,8 @@ char *cg_read_all(int dirfd, const char *name, size_t max);
  * (1 is the state, 2 the parent pid, 7 the flags), as a number; -1 when
  * it is not one. */
 int cg_stat_field(const char *stat, int field, long *value);
+/* All of text to fd, over short writes and EINTR; -1 on a failed write. */
+int cg_write_all(int fd, const char *text);
 /* CLOCK_MONOTONIC in milliseconds. */
 uint64_t monotonic_ms(void);
 /* Closes every fd but 0, 1, 2 and the n in keep: close_range, or where the
@@ -136,6 +138,8 @@ struct options {
 	uid_t delegate_uid;
 	gid_t delegate_gid;
 	struct cg_names names;
+	/* As PID 1 with a layout, no job broker (job.h). */
+	bool no_broker;
 
 	/* privileges (privdrop.c) */
 	const char *user;
@@ -169,6 +173,11 @@ int parse_signal(const char *text);            /* -1 when invalid */
 const char *signal_name(int sig);              /* "SIGTERM", or NULL */
 int parse_exit_code(const char *text);         /* 0..255, or -1 */
 int parse_duration_ms(const char *text);       /* seconds, may be "1.5" */
+/* A limit as the kernel takes it: "max" or a decimal number, with a
+ * K/M/G/T suffix when suffix_ok (memory.max). */
+bool cg_valid_limit(const char *v, bool suffix_ok);
+/* cpu.max: "QUOTA" or "QUOTA PERIOD", QUOTA a number or "max". */
+bool cg_valid_cpu_max(const char *v);
 void usage(int fd);
 void usage_short(int fd); /* the synopsis and "See 'cginit --help'." */
 
@@ -199,6 +208,14 @@ struct reaper_config {
 	void *kill_ctx;
 	const char *proc_root; /* "/proc" normally */
 	uint64_t (*now_ms)(void); /* NULL: CLOCK_MONOTONIC */
+	/* The job runner's limits: each turn, the caller's next deadline
+	 * (0: none); once it has passed, on_deadline. NULL: none. */
+	uint64_t (*next_deadline)(void *ctx);
+	void (*on_deadline)(void *ctx);
+	void *timer_ctx;
+	/* Quiet: no INFO line for the worker's exit (the runner has its
+	 * own verdict). */
+	bool quiet_exit;
 };
 
 /* Blocks every signal, saving the mask the process inherited. */
@@ -266,6 +283,9 @@ int priv_apply(const struct priv_plan *plan, struct cg_err *err);
 /* cginit itself, once the worker runs: keep only what reaping, forwarding
  * and killing need. */
 int priv_limit_self(struct cg_err *err);
+/* The job broker: mkdir, rmdir and chown in jobs/, and the kill sweep;
+ * CAP_CHOWN, CAP_DAC_OVERRIDE and CAP_KILL. */
+int priv_limit_broker(struct cg_err *err);
 /* As PID 1, after the worker is forked: oom_score_adj -1000 for cginit
  * (needs CAP_SYS_RESOURCE, so before priv_limit_self). -1 having said why
  * at -v. */

@@ -100,6 +100,12 @@ static int real_make_dir(void *ctx, int dirfd, const char *name)
 	return mkdirat(dirfd, name, 0755);
 }
 
+static int real_remove_dir(void *ctx, int dirfd, const char *name)
+{
+	(void)ctx;
+	return unlinkat(dirfd, name, AT_REMOVEDIR);
+}
+
 static int real_chown_at(void *ctx, int dirfd, const char *name, uid_t uid, gid_t gid)
 {
 	(void)ctx;
@@ -139,6 +145,7 @@ void cg_sys_default(struct cg_sys *sys)
 	sys->write_fd = real_write_fd;
 	sys->read_all = real_read_all;
 	sys->make_dir = real_make_dir;
+	sys->remove_dir = real_remove_dir;
 	sys->chown_at = real_chown_at;
 	sys->fd_magic = real_fd_magic;
 	sys->kill = real_kill;

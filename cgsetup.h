@@ -52,6 +52,8 @@ struct cg_sys {
 	char *(*read_all)(void *ctx, int dirfd, const char *name, size_t max);
 	/* mkdirat; EEXIST is reported as such. */
 	int (*make_dir)(void *ctx, int dirfd, const char *name);
+	/* unlinkat(AT_REMOVEDIR): a job's cgroup at its end. */
+	int (*remove_dir)(void *ctx, int dirfd, const char *name);
 	/* fchownat of dirfd/name, or of dirfd itself when name is "". */
 	int (*chown_at)(void *ctx, int dirfd, const char *name, uid_t uid, gid_t gid);
 	/* fstatfs f_type of an open file: that C really is on cgroup2. */

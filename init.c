@@ -6,6 +6,8 @@
  */
 #include "cginit.h"
 
+#include "job.h"
+
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define WORKER_ENV_MAX 4
+#define WORKER_ENV_MAX 5
 
 struct run {
 	struct options opt;
@@ -25,6 +27,7 @@ struct run {
 	struct cg_layout layout;
 	bool have_layout;
 	pid_t worker; /* 0 until spawned */
+	pid_t broker; /* 0 unless started */
 };
 
 /* What the child does between fork and exec. */
@@ -55,6 +58,9 @@ static int kill_sandbox(void *ctx)
 	 * leader's pid stays taken while any member of its group lives. */
 	if (run->worker > 0)
 		kill(-run->worker, SIGKILL);
+	/* The broker last: no job cgroup is asked for while this runs. */
+	if (run->broker > 0)
+		kill(run->broker, SIGKILL);
 	return rc;
 }
 
@@ -114,6 +120,28 @@ static int export_layout(struct run *run)
 	    worker_env(run, "CGINIT_SANDBOX", run->layout.jobs_path) < 0)
 		return -1;
 	return 0;
+}
+
+/* As PID 1 with a layout: the root broker that makes job cgroups whose
+ * limits the worker's uid cannot lift (job.h). Only as PID 1, whose end
+ * ends the broker with the namespace; without a broker a runner makes
+ * its own cgroups and says so. A broker that cannot start is a warning:
+ * runners that require one then refuse, the rest say so in the verdict. */
+static int start_broker(struct run *run, bool pid1)
+{
+	if (!pid1 || !run->have_layout || run->opt.no_broker)
+		return 0;
+	static struct broker_config cfg;
+	char address[64];
+	cfg.jobs_fd = run->layout.jobs_fd;
+	cfg.jobs_path = run->layout.jobs_path;
+	cfg.allowed_uid = run->priv.change_user ? run->priv.uid
+			: run->opt.delegate ? run->opt.delegate_uid : 0;
+	if (broker_start(&cfg, &run->broker, address, sizeof(address)) < 0) {
+		cg_log(LOG_WARN, "no job broker: runners make their own job cgroups");
+		return 0;
+	}
+	return worker_env(run, "CGINIT_BROKER", address);
 }
 
 /* Returns 0 to go on (with or without a layout), -1 to exit 125. */
@@ -224,6 +252,14 @@ static int run_worker(struct run *run, const sigset_t *inherited, bool pid1)
 
 int main(int argc, char **argv)
 {
+	/* The job runner: a leading --job, which no command line of cginit
+	 * or tini ever had, so `cginit CMD` still runs CMD; or a link named
+	 * cginit-job. */
+	if (argc > 1 && strcmp(argv[1], "--job") == 0)
+		return job_main(argc - 1, argv + 1);
+	const char *base = strrchr(argv[0], '/');
+	if (strcmp(base ? base + 1 : argv[0], "cginit-job") == 0)
+		return job_main(argc, argv);
 	static struct run run;
 	cg_sys_default(&run.sys);
 	cg_layout_init(&run.layout);
@@ -260,7 +296,7 @@ int main(int argc, char **argv)
 		return EXIT_CGINIT_FAILURE;
 	if (run.opt.pdeathsig && reaper_set_pdeathsig(run.opt.pdeathsig) < 0)
 		return EXIT_CGINIT_FAILURE;
-	if (bootstrap_cgroups(&run, pid1) < 0)
+	if (bootstrap_cgroups(&run, pid1) < 0 || start_broker(&run, pid1) < 0)
 		return EXIT_CGINIT_FAILURE;
 	int code = run_worker(&run, &inherited, pid1);
 	cg_layout_close(&run.layout);

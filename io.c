@@ -160,3 +160,18 @@ int cg_close_fds_except(const char *proc, const int *keep, size_t n)
 		lo = next + 1;
 	}
 }
+
+int cg_write_all(int fd, const char *text)
+{
+	size_t len = strlen(text);
+	while (len > 0) {
+		ssize_t n = write(fd, text, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		text += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}

@@ -44,6 +44,12 @@ static const char usage_text[] =
 	"      --init-name, --sandbox-name, --worker-name, --jobs-name NAME\n"
 	"                           rename the cgroups of the layout\n"
 	"\n"
+	"Jobs:\n"
+	"      --job [options] -- command\n"
+	"                           (first) run one job in a cgroup of its own, with\n"
+	"                           limits and a verdict: see cginit --job --help\n"
+	"      --no-broker          as PID 1, offer no root broker for job cgroups\n"
+	"\n"
 	"Privileges:\n"
 	"      --user USER[:GROUP]  run the worker as USER, with no_new_privs and\n"
 	"                           no capabilities (bounding set included)\n"
@@ -220,7 +226,7 @@ int parse_duration_ms(const char *text)
 /* ---- value checks for cgroup options ----------------------------------- */
 
 /* "max" or a decimal number, optionally with a K/M/G/T suffix. */
-static bool valid_limit(const char *v, bool suffix_ok)
+bool cg_valid_limit(const char *v, bool suffix_ok)
 {
 	if (strcmp(v, "max") == 0)
 		return true;
@@ -235,7 +241,7 @@ static bool valid_limit(const char *v, bool suffix_ok)
 }
 
 /* "QUOTA" or "QUOTA PERIOD", QUOTA being a number or "max". */
-static bool valid_cpu_max(const char *v)
+bool cg_valid_cpu_max(const char *v)
 {
 	char quota[32];
 	const char *space = strchr(v, ' ');
@@ -244,7 +250,7 @@ static bool valid_cpu_max(const char *v)
 		return false;
 	memcpy(quota, v, qlen);
 	quota[qlen] = '\0';
-	if (!valid_limit(quota, false))
+	if (!cg_valid_limit(quota, false))
 		return false;
 	return !space || parse_bounded(space + 1, 1000, 1000000) > 0;
 }
@@ -390,6 +396,7 @@ enum {
 	OPT_CHECK,
 	OPT_DRY_RUN,
 	OPT_VERSION,
+	OPT_NO_BROKER,
 };
 
 struct long_option {
@@ -432,6 +439,7 @@ static const struct long_option long_options[] = {
 	{"allow-privilege-escalation", false, OPT_ALLOW_PRIVILEGE_ESCALATION},
 	{"check", false, OPT_CHECK},
 	{"dry-run", false, OPT_DRY_RUN},
+	{"no-broker", false, OPT_NO_BROKER},
 	{"version", false, OPT_VERSION},
 	{NULL, false, 0},
 };
@@ -517,9 +525,9 @@ static const char *least_reason(const struct limit_option *lo)
 static enum parse_result set_limit(struct options *opt, const struct limit_option *lo,
 				   const char *v, struct cg_err *err)
 {
-	if (lo->kind == LIMIT_CPU && !valid_cpu_max(v))
+	if (lo->kind == LIMIT_CPU && !cg_valid_cpu_max(v))
 		return bad_value(err, lo->name, v, "expected \"QUOTA [PERIOD]\" in microseconds");
-	if (lo->kind != LIMIT_CPU && !valid_limit(v, lo->kind == LIMIT_MEMORY))
+	if (lo->kind != LIMIT_CPU && !cg_valid_limit(v, lo->kind == LIMIT_MEMORY))
 		return bad_value(err, lo->name, v, lo->kind == LIMIT_MEMORY
 					      ? "expected bytes (K, M, G or T suffix) or 'max'"
 					      : "expected a number or 'max'");
@@ -621,6 +629,7 @@ static enum parse_result handle_option(struct options *opt, int c, const char *v
 		return PARSE_OK;
 	case OPT_CHECK: opt->check = true; return PARSE_OK;
 	case OPT_DRY_RUN: opt->dry_run = true; return PARSE_OK;
+	case OPT_NO_BROKER: opt->no_broker = true; return PARSE_OK;
 	default: return PARSE_ERROR;
 	}
 }

@@ -620,9 +620,9 @@ int priv_apply(const struct priv_plan *plan, struct cg_err *err)
  * cgroup.kill only checks file permissions. Without CAP_SETPCAP the
  * bounding set stays as it is; lowering the other three needs nothing.
  */
-int priv_limit_self(struct cg_err *err)
+/* Keeps only `keep` in the permitted, effective and bounding sets. */
+static int limit_self_to(uint64_t keep, struct cg_err *err)
 {
-	const uint64_t keep = BIT(CAP_KILL) | BIT(CAP_DAC_OVERRIDE) | BIT(CAP_SYS_PTRACE);
 	cap_t cur = cap_get_proc();
 	if (!cur)
 		return cg_error(err, errno, "cap_get_proc");
@@ -634,6 +634,16 @@ int priv_limit_self(struct cg_err *err)
 		rc = cg_error(err, errno, "cannot lower cginit's capabilities");
 	cap_free(cur);
 	return rc;
+}
+
+int priv_limit_self(struct cg_err *err)
+{
+	return limit_self_to(BIT(CAP_KILL) | BIT(CAP_DAC_OVERRIDE) | BIT(CAP_SYS_PTRACE), err);
+}
+
+int priv_limit_broker(struct cg_err *err)
+{
+	return limit_self_to(BIT(CAP_CHOWN) | BIT(CAP_DAC_OVERRIDE) | BIT(CAP_KILL), err);
 }
 
 /* ---- cginit and the OOM killer ---------------------------------------------- */

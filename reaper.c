@@ -360,10 +360,21 @@ static void kill_after_grace(pid_t worker, const struct reaper_config *cfg)
 	kill(worker, SIGKILL);
 }
 
+static uint64_t caller_deadline(const struct reaper_config *cfg)
+{
+	return cfg->next_deadline ? cfg->next_deadline(cfg->timer_ctx) : 0;
+}
+
+/* The sooner of two deadlines, 0 standing for none. */
+static uint64_t sooner(uint64_t a, uint64_t b)
+{
+	return !a ? b : !b ? a : a < b ? a : b;
+}
+
 int reaper_loop(pid_t worker, const struct reaper_config *cfg)
 {
 	uint64_t (*now)(void) = cfg->now_ms ? cfg->now_ms : monotonic_ms;
-	uint64_t deadline = 0;
+	uint64_t deadline = 0; /* of the grace */
 	bool grace_spent = false;
 	unsigned long reaped = 0;
 	int status = 0;
@@ -379,7 +390,8 @@ int reaper_loop(pid_t worker, const struct reaper_config *cfg)
 			break;
 		}
 		siginfo_t si;
-		int sig = wait_signal(deadline, now, &si);
+		uint64_t timer = caller_deadline(cfg);
+		int sig = wait_signal(sooner(deadline, timer), now, &si);
 		if (sig < 0) {
 			/* Not expected; a short pause keeps a broken loop from
 			 * spinning PID 1 at 100% CPU. */
@@ -388,9 +400,13 @@ int reaper_loop(pid_t worker, const struct reaper_config *cfg)
 			continue;
 		}
 		if (sig == 0) {
-			kill_after_grace(worker, cfg);
-			deadline = 0;
-			grace_spent = true;
+			if (timer && now() >= timer)
+				cfg->on_deadline(cfg->timer_ctx);
+			if (deadline && now() >= deadline) {
+				kill_after_grace(worker, cfg);
+				deadline = 0;
+				grace_spent = true;
+			}
 			continue;
 		}
 		if (sig == SIGCHLD || is_own_sigpipe(sig, &si))
@@ -401,7 +417,8 @@ int reaper_loop(pid_t worker, const struct reaper_config *cfg)
 			deadline = now() + (uint64_t)cfg->grace_ms + 1;
 	}
 	/* reaped counts the worker too: the rest were orphans. */
-	cg_log(LOG_INFO, "worker %d exited with code %d; orphans reaped: %lu", (int)worker,
+	cg_log(cfg->quiet_exit ? LOG_DEBUG : LOG_INFO,
+	       "worker %d exited with code %d; orphans reaped: %lu", (int)worker,
 	       exit_code_from_status(status), reaped ? reaped - 1 : 0);
 	return status;
 }

@@ -126,12 +126,19 @@ static inline void fake_populate(struct fakecg *f, const char *dir, const char *
 	fake_write_text(dir, "cgroup.max.depth", "max\n");
 	if (f->has_kill)
 		fake_write_text(dir, "cgroup.kill", "");
+	fake_write_text(dir, "cpu.stat", "usage_usec 0\nuser_usec 0\nsystem_usec 0\n");
 	if (cg_has_token(controllers, "memory")) {
 		fake_write_text(dir, "memory.max", "max\n");
+		fake_write_text(dir, "memory.swap.max", "max\n");
 		fake_write_text(dir, "memory.oom.group", "0\n");
+		fake_write_text(dir, "memory.peak", "0\n");
+		fake_write_text(dir, "memory.events",
+				"low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\noom_group_kill 0\n");
 	}
-	if (cg_has_token(controllers, "pids"))
+	if (cg_has_token(controllers, "pids")) {
 		fake_write_text(dir, "pids.max", "max\n");
+		fake_write_text(dir, "pids.events", "max 0\n");
+	}
 	if (cg_has_token(controllers, "cpu"))
 		fake_write_text(dir, "cpu.max", "max 100000\n");
 }
@@ -301,6 +308,8 @@ static inline int fake_write_file(void *ctx, int dirfd, const char *name, const 
 			return -1;
 		}
 		f->kills++;
+		/* Everyone in it dies; the fake tracks no deeper. */
+		fake_write_text(dir, "cgroup.procs", "");
 		return 0;
 	}
 	/* Any other interface file must exist: cgroupfs has no O_CREAT. */
@@ -349,7 +358,51 @@ static inline char *fake_read_all(void *ctx, int dirfd, const char *name, size_t
 		errno = e;
 		return NULL;
 	}
+	/* cgroup.events is the kernel's view of cgroup.procs. */
+	if (strcmp(name, "cgroup.events") == 0) {
+		const char *procs = fake_read_text(dir, "cgroup.procs");
+		char *text = malloc(64);
+		if (!procs || !text) {
+			free(text);
+			errno = ENOENT;
+			return NULL;
+		}
+		snprintf(text, 64, "populated %d\nfrozen 0\n", procs[0] != '\0');
+		return text;
+	}
 	return cg_read_all(dirfd, name, max);
+}
+
+/* rmdir of a cgroup: EBUSY while it holds processes or child cgroups, as
+ * the kernel; the interface files go with it. A fault on "rmdir" fails it. */
+static inline int fake_remove_dir(void *ctx, int dirfd, const char *name)
+{
+	struct fakecg *f = ctx;
+	char parent[PATH_MAX], dir[PATH_MAX * 2];
+	fake_fd_path(dirfd, parent, sizeof(parent));
+	snprintf(dir, sizeof(dir), "%s/%s", parent, name);
+	int e = fake_take_fault(f, "rmdir", 0);
+	const char *procs = fake_read_text(dir, "cgroup.procs");
+	if (!e && !procs)
+		e = ENOENT;
+	if (!e && procs[0])
+		e = EBUSY;
+	DIR *d = e ? NULL : opendir(dir);
+	struct dirent *de;
+	while (d && (de = readdir(d)) != NULL)
+		if (de->d_type == DT_DIR && strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			e = EBUSY;
+	if (d)
+		rewinddir(d);
+	while (d && !e && (de = readdir(d)) != NULL)
+		if (de->d_type == DT_REG)
+			unlinkat(dirfd(d), de->d_name, 0);
+	if (d)
+		closedir(d);
+	if (!e && rmdir(dir) < 0)
+		e = errno;
+	errno = e;
+	return e ? -1 : 0;
 }
 
 static inline int fake_make_dir(void *ctx, int dirfd, const char *name)
@@ -517,6 +570,7 @@ static inline void fake_init(struct fakecg *f, const char *rel, const char *cont
 	f->sys.write_fd = fake_write_fd;
 	f->sys.read_all = fake_read_all;
 	f->sys.make_dir = fake_make_dir;
+	f->sys.remove_dir = fake_remove_dir;
 	f->sys.chown_at = fake_chown_at;
 	f->sys.fd_magic = fake_fd_magic;
 	f->sys.kill = fake_kill;

@@ -13,7 +13,7 @@
 #   1 privileged  2 forkbomb  3 memhog  4 readonly  5 nodelegate
 #   6 hostcgns    7 shutdown  8 delegation  9 idempotent  10 pid1
 #   11 dockerfile  12 noclone3  13 worker-escape  14 hostile-job
-#   15 root-worker-job  16 oom-pid1  17 clone-after-kill
+#   15 root-worker-job  16 oom-pid1  17 clone-after-kill  18 job-runner
 # Scenarios 1-9 and 11-17 share one boot (idempotent last); 10 (cginit as
 # the guest's PID 1) has its own.  11 runs the ENTRYPOINT of
 # Dockerfile.example, which this script copies out of the Dockerfile into
@@ -36,8 +36,8 @@
 set -euo pipefail
 
 # by number (1-17), and in the order they run: idempotent last in its boot
-ALL="privileged forkbomb memhog readonly nodelegate hostcgns shutdown delegation idempotent pid1 dockerfile noclone3 worker-escape hostile-job root-worker-job oom-pid1 clone-after-kill"
-RUN_ORDER="privileged forkbomb memhog readonly nodelegate hostcgns shutdown delegation dockerfile noclone3 worker-escape hostile-job root-worker-job oom-pid1 clone-after-kill idempotent pid1"
+ALL="privileged forkbomb memhog readonly nodelegate hostcgns shutdown delegation idempotent pid1 dockerfile noclone3 worker-escape hostile-job root-worker-job oom-pid1 clone-after-kill job-runner"
+RUN_ORDER="privileged forkbomb memhog readonly nodelegate hostcgns shutdown delegation dockerfile noclone3 worker-escape hostile-job root-worker-job oom-pid1 clone-after-kill job-runner idempotent pid1"
 
 # The kernels the suite boots by default, in this one place, the first
 # that apt can download: the newest Debian 6.1 here (bookworm-security),

@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A job's cgroup: make, limit, hand over, kill, read, remove. See cgjob.h.
+ *
+ * Who owns what decides what the job can lift. Made by the broker (root),
+ * every file is root's but cgroup.procs and cgroup.kill, which go to the
+ * caller: it can place its job and kill it, and nothing else. A process
+ * inside can then not leave: a move needs write access to the cgroup.procs
+ * of the common ancestor (cgroup-v2.rst, "Delegation Containment"), which
+ * for any cgroup outside the job is jobs/ or above, all root's; nor raise
+ * memory.max or pids.max, nor mkdir below. Made by the worker itself (no
+ * broker), the files are the worker's, and a job with the worker's uid
+ * can rewrite them: the verdict says so.
+ */
+#include "cgjob.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CG_JOB_TRIES 64        /* names tried before giving up */
+#define CG_JOB_REMOVE_MS 2000  /* rmdir retried this long on EBUSY */
+#define CG_JOB_DEPTH_MAX 32    /* sub-cgroups a worker-made job may nest */
+
+void cg_job_init(struct cg_job *job)
+{
+	job->fd = -1;
+	job->name[0] = '\0';
+	job->path[0] = '\0';
+}
+
+bool cg_keyed_u64(const char *text, const char *key, uint64_t *value)
+{
+	size_t klen = strlen(key);
+	for (const char *line = text; line && *line;) {
+		if (strncmp(line, key, klen) == 0 && line[klen] == ' ') {
+			long v;
+			if (cg_parse_long(line + klen + 1, NULL, &v) < 0 || v < 0)
+				return false;
+			*value = (uint64_t)v;
+			return true;
+		}
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	return false;
+}
+
+static bool read_keyed(const struct cg_sys *sys, int fd, const char *file, const char *key,
+		       uint64_t *value)
+{
+	char *text = sys->read_all(sys->ctx, fd, file, 4096);
+	if (!text)
+		return false;
+	bool found = cg_keyed_u64(text, key, value);
+	free(text);
+	return found;
+}
+
+/* One write; a file the kernel lacks is fine when `optional`: memory.swap.max
+ * without swap accounting, memory.oom.group without the memory controller. */
+static int write_job_file(const struct cg_sys *sys, const struct cg_job *job, const char *file,
+			  const char *value, bool optional, struct cg_err *err)
+{
+	if (!value || sys->write_file(sys->ctx, job->fd, file, value, strlen(value)) == 0)
+		return 0;
+	int e = errno;
+	if (optional && e == ENOENT)
+		return 0;
+	return cg_error(err, e, "write '%s' to %s/%s%s", value, job->path, file,
+			e == ENOENT ? " (its controller is not enabled in the parent's "
+				      "cgroup.subtree_control)" : "");
+}
+
+static int apply_job_limits(const struct cg_sys *sys, const struct cg_job *job,
+			    const struct cg_limits *lim, struct cg_err *err)
+{
+	const char *mem = lim ? lim->memory_max : NULL;
+	if (write_job_file(sys, job, "memory.max", mem, false, err) < 0 ||
+	    write_job_file(sys, job, "memory.swap.max", mem ? "0" : NULL, true, err) < 0 ||
+	    write_job_file(sys, job, "memory.oom.group", "1", true, err) < 0 ||
+	    write_job_file(sys, job, "pids.max", lim ? lim->pids_max : NULL, false, err) < 0 ||
+	    write_job_file(sys, job, "cpu.max", lim ? lim->cpu_max : NULL, false, err) < 0)
+		return -1;
+	return 0;
+}
+
+static int hand_over(const struct cg_sys *sys, const struct cg_job *job,
+		     const struct cg_job_owner *owner, struct cg_err *err)
+{
+	static const char *const files[] = {"cgroup.procs", "cgroup.kill"};
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		if (sys->chown_at(sys->ctx, job->fd, files[i], owner->uid, owner->gid) == 0)
+			continue;
+		/* No cgroup.kill before Linux 5.14: the caller kills by pid. */
+		if (errno == ENOENT && i == 1)
+			continue;
+		return cg_error(err, errno, "chown %d:%d %s/%s", (int)owner->uid,
+				(int)owner->gid, job->path, files[i]);
+	}
+	return 0;
+}
+
+/* mkdir of the first free PREFIX-N. */
+static int make_job_dir(const struct cg_sys *sys, int parent_fd, const char *parent_path,
+			const char *prefix, unsigned long *seq, struct cg_job *job,
+			struct cg_err *err)
+{
+	for (int i = 0; i < CG_JOB_TRIES; i++, (*seq)++) {
+		cg_fmt(job->name, sizeof(job->name), "%s-%lu", prefix, *seq);
+		if (sys->make_dir(sys->ctx, parent_fd, job->name) == 0) {
+			(*seq)++;
+			if ((size_t)cg_fmt(job->path, sizeof(job->path), "%s/%s", parent_path,
+					   job->name) >= sizeof(job->path))
+				return cg_error(err, ENAMETOOLONG, "job cgroup under %s", parent_path);
+			return 0;
+		}
+		if (errno != EEXIST) {
+			int e = errno;
+			return cg_error(err, e, "mkdir %s/%s%s", parent_path, job->name,
+					e == EAGAIN ? ": cgroup.max.descendants reached" : "");
+		}
+	}
+	return cg_error(err, EEXIST, "mkdir %s/%s-N: %d names taken", parent_path, prefix,
+			CG_JOB_TRIES);
+}
+
+int cg_job_create(const struct cg_sys *sys, int parent_fd, const char *parent_path,
+		  const char *prefix, unsigned long *seq, const struct cg_limits *lim,
+		  const struct cg_job_owner *owner, struct cg_job *job, struct cg_err *err)
+{
+	cg_job_init(job);
+	if (make_job_dir(sys, parent_fd, parent_path, prefix, seq, job, err) < 0)
+		return -1;
+	job->fd = openat(parent_fd, job->name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (job->fd < 0) {
+		cg_error(err, errno, "open %s", job->path);
+		goto out_remove;
+	}
+	if (apply_job_limits(sys, job, lim, err) < 0)
+		goto out_remove;
+	if (owner && hand_over(sys, job, owner, err) < 0)
+		goto out_remove;
+	return 0;
+out_remove:
+	/* Nothing half-applied: no job runs in it, so this cannot fail but
+	 * for a kernel that is going away. */
+	cg_job_remove(sys, parent_fd, job, NULL);
+	return -1;
+}
+
+static bool job_is_populated(const struct cg_sys *sys, const struct cg_job *job, bool *known)
+{
+	uint64_t populated = 1;
+	*known = read_keyed(sys, job->fd, "cgroup.events", "populated", &populated);
+	return populated != 0;
+}
+
+static void pause_ms(unsigned ms)
+{
+	struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)ms * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+int cg_job_kill(const struct cg_sys *sys, const struct cg_job *job, unsigned timeout_ms,
+		struct cg_err *err)
+{
+	if (cg_kill_tree(sys, job->fd, job->path) < 0)
+		return cg_error(err, EBUSY, "cannot kill the job in %s", job->path);
+	/* cgroup.kill only sends the kills; the processes leave the cgroup
+	 * as they exit. A short, growing pause: this runs once per job, and
+	 * most jobs are gone before the first. */
+	uint64_t deadline = sys->now_ms(sys->ctx) + timeout_ms;
+	unsigned pause = 1;
+	for (;;) {
+		bool known;
+		if (!job_is_populated(sys, job, &known))
+			return 0;
+		if (!known)
+			return cg_error(err, errno, "read %s/cgroup.events", job->path);
+		if (sys->now_ms(sys->ctx) >= deadline)
+			return cg_error(err, EBUSY, "%s still holds processes %u ms after the kill",
+					job->path, timeout_ms);
+		pause_ms(pause);
+		if (pause < 64)
+			pause *= 2;
+	}
+}
+
+/* The cgroups below dir, depth first: a worker-made job owns its directory
+ * and may have made some. Bounded, since each level holds an fd. */
+static int remove_children(const struct cg_sys *sys, int dir_fd, const char *where, int depth,
+			   struct cg_err *err)
+{
+	if (depth > CG_JOB_DEPTH_MAX)
+		return cg_error(err, ELOOP, "remove %s: nested deeper than %d", where,
+				CG_JOB_DEPTH_MAX);
+	int fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!dir) {
+		if (fd >= 0)
+			close(fd);
+		return cg_error(err, errno, "opendir %s", where);
+	}
+	int rc = 0;
+	struct dirent *de;
+	while (rc == 0 && (de = readdir(dir)) != NULL) {
+		if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		int sub = openat(dir_fd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (sub < 0)
+			continue; /* gone since readdir */
+		rc = remove_children(sys, sub, where, depth + 1, err);
+		close(sub);
+		if (rc == 0 && sys->remove_dir(sys->ctx, dir_fd, de->d_name) < 0 && errno != ENOENT)
+			rc = cg_error(err, errno, "rmdir %s/.../%s", where, de->d_name);
+	}
+	closedir(dir);
+	return rc;
+}
+
+int cg_job_remove(const struct cg_sys *sys, int parent_fd, struct cg_job *job,
+		  struct cg_err *err)
+{
+	int rc = 0;
+	if (job->fd < 0 && !job->name[0])
+		return 0;
+	if (job->fd >= 0 && remove_children(sys, job->fd, job->path, 0, err) < 0)
+		rc = -1;
+	/* EBUSY for a moment after the last process left: a dying task still
+	 * counts until it is fully gone. */
+	uint64_t deadline = sys->now_ms(sys->ctx) + CG_JOB_REMOVE_MS;
+	while (rc == 0 && sys->remove_dir(sys->ctx, parent_fd, job->name) < 0) {
+		if (errno == ENOENT)
+			break;
+		if (errno != EBUSY || sys->now_ms(sys->ctx) >= deadline)
+			rc = cg_error(err, errno, "rmdir %s", job->path);
+		else
+			pause_ms(5);
+	}
+	if (job->fd >= 0)
+		close(job->fd);
+	cg_job_init(job);
+	return rc;
+}
+
+int cg_job_cpu_usec(const struct cg_sys *sys, const struct cg_job *job, uint64_t *usec)
+{
+	return read_keyed(sys, job->fd, "cpu.stat", "usage_usec", usec) ? 0 : -1;
+}
+
+void cg_job_read_stats(const struct cg_sys *sys, const struct cg_job *job,
+		       struct cg_job_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	char *peak = sys->read_all(sys->ctx, job->fd, "memory.peak", 64);
+	if (peak) {
+		long v;
+		st->has_peak = cg_parse_long(peak, NULL, &v) == 0 && v >= 0;
+		st->memory_peak = st->has_peak ? (uint64_t)v : 0;
+		free(peak);
+	}
+	st->has_memory_events = read_keyed(sys, job->fd, "memory.events", "oom_kill",
+					   &st->oom_kill);
+	st->has_pids_events = read_keyed(sys, job->fd, "pids.events", "max", &st->pids_max_hits);
+	read_keyed(sys, job->fd, "cpu.stat", "usage_usec", &st->usage_usec);
+	read_keyed(sys, job->fd, "cpu.stat", "user_usec", &st->user_usec);
+	read_keyed(sys, job->fd, "cpu.stat", "system_usec", &st->system_usec);
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Jobs with a verdict: the runner (`cginit --job`, job.c), the broker that
+ * PID 1 runs for it (broker.c), and the few lines they say to each other
+ * (jobproto.c).
+ *
+ * The protocol, version 1. The broker listens on an abstract AF_UNIX
+ * SOCK_SEQPACKET socket named in the worker's CGINIT_BROKER ("@name"). A
+ * client sends one message of at most JOB_MSG_MAX bytes:
+ *
+ *     cginit-job 1\n
+ *     memory.max 256M\n        each of the three at most once, any order;
+ *     pids.max 64\n            a missing one stays "max"
+ *     cpu.max 50000 100000\n
+ *
+ * The broker answers "ok NAME\n" with the job cgroup's directory fd in
+ * SCM_RIGHTS, or "error ERRNO TEXT\n". The job lives while the connection
+ * does: the client sends "release\n" once its job is over and gets
+ * "released\n" when the cgroup is gone; a connection that closes first gets
+ * its cgroup killed and removed all the same.
+ */
+#ifndef JOB_H
+#define JOB_H
+
+#include "cgjob.h"
+
+#define JOB_PROTO_VERSION 1
+#define JOB_MSG_MAX 512
+
+/* The request for lim, NUL-terminated; its length, or -1 if it does not
+ * fit (cannot happen for valid limits). */
+int jobproto_format_request(const struct cg_limits *lim, char *buf, size_t cap);
+/* Parses msg[0..len) in place: the values in *lim point into msg. -1 with
+ * *err saying why for anything but a well-formed request of valid
+ * values. */
+int jobproto_parse_request(char *msg, size_t len, struct cg_limits *lim, struct cg_err *err);
+/* "ok NAME": 0 with NAME in name; "error N TEXT": -1 with *err holding
+ * TEXT and errno N; anything else -1 (EPROTO). */
+int jobproto_parse_reply(char *msg, size_t len, char *name, size_t name_cap,
+			 struct cg_err *err);
+
+/* ---- the verdict (verdict.c) ---- */
+
+enum job_status {
+	JOB_ACCEPTED = 0,
+	JOB_NONZERO_EXIT,
+	JOB_SIGNALLED,
+	JOB_MEMORY_LIMIT,
+	JOB_TIME_LIMIT,
+	JOB_INTERNAL_ERROR,
+};
+
+#define JOB_VERDICT_VERSION 1
+
+struct job_verdict {
+	enum job_status status;
+	int exit_code;           /* -1 when signalled or never started */
+	int signal;              /* 0 unless signalled */
+	const char *limit_hit;   /* "cpu" or "wall" for JOB_TIME_LIMIT */
+	uint64_t wall_ms;
+	struct cg_job_stats st;
+	uint64_t memory_peak;
+	const char *memory_peak_source; /* "memory.peak" or "maxrss" */
+	const struct cg_limits *lim;
+	int time_limit_ms, wall_limit_ms; /* 0: none */
+	const char *limits_set_by; /* "broker" or "worker" */
+	const char *cgroup;        /* the job's cgroup, or NULL */
+	const char *error;         /* internal error, or NULL */
+};
+
+const char *job_status_name(enum job_status s);
+/* One JSON object and a newline (the schema is in cginit.1, JOBS); the
+ * length, or -1 if cap is too small. */
+int job_verdict_json(const struct job_verdict *v, char *buf, size_t cap);
+/* The human line for stderr, "cginit job: accepted: ...\n". */
+int job_verdict_line(const struct job_verdict *v, char *buf, size_t cap);
+
+/* `cginit --job ...` and `cginit-job ...`: argv without "--job". */
+int job_main(int argc, char **argv);
+
+/* The broker, as PID 1 starts it. */
+struct broker_config {
+	int jobs_fd;           /* the layout's jobs/ */
+	const char *jobs_path;
+	uid_t allowed_uid;     /* besides root: the worker's uid */
+};
+/* Binds a fresh abstract name and forks the broker, a root child that
+ * PID 1 keeps until its end. *pid the broker's, address the "@name" for
+ * CGINIT_BROKER. -1 having said why; nothing is left running then. */
+int broker_start(const struct broker_config *cfg, pid_t *pid, char *address, size_t cap);
+/* A connected socket to the broker at "@name"; -1 with *err. */
+int broker_socket_connect(const char *address, struct cg_err *err);
+
+#endif
