@@ -37,28 +37,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#define BROKER_CLIENTS 32
-#define BROKER_REQUEST_MS 2000
 #define BROKER_KILL_MS 1000
 #define BROKER_NAME_PREFIX "job"
-
-enum client_state { CLIENT_FREE = 0, CLIENT_ASKING, CLIENT_HOLDING };
-
-struct client {
-	enum client_state state;
-	int fd;
-	uint64_t deadline_ms; /* while asking */
-	struct ucred cred;
-	struct cg_job job;    /* while holding */
-};
-
-struct broker {
-	const struct broker_config *cfg;
-	struct cg_sys sys;
-	int listen_fd;
-	unsigned long seq;
-	struct client clients[BROKER_CLIENTS];
-};
 
 /* ---- the socket ----------------------------------------------------------- */
 
@@ -102,7 +82,7 @@ int broker_socket_connect(const char *address, struct cg_err *err)
 	return fd;
 }
 
-static int bind_listener(char *address, size_t cap)
+int broker_listen(char *address, size_t cap)
 {
 	make_address(address, cap);
 	struct sockaddr_un sa;
@@ -307,33 +287,48 @@ static int expire_and_next_timeout(struct broker *b)
 	return next ? (int)(next - now) : -1;
 }
 
-static __attribute__((noreturn)) void broker_loop(struct broker *b)
+int broker_step(struct broker *b, int timeout_cap_ms)
 {
-	for (;;) {
-		struct pollfd pfd[BROKER_CLIENTS + 1];
-		struct client *who[BROKER_CLIENTS + 1];
-		int timeout = expire_and_next_timeout(b);
-		nfds_t n = 0;
-		pfd[n].fd = b->listen_fd;
+	struct pollfd pfd[BROKER_CLIENTS + 1];
+	struct client *who[BROKER_CLIENTS + 1];
+	int timeout = expire_and_next_timeout(b);
+	if (timeout_cap_ms >= 0 && (timeout < 0 || timeout > timeout_cap_ms))
+		timeout = timeout_cap_ms;
+	nfds_t n = 0;
+	pfd[n].fd = b->listen_fd;
+	pfd[n].events = POLLIN;
+	who[n++] = NULL;
+	for (size_t i = 0; i < BROKER_CLIENTS; i++) {
+		if (b->clients[i].state == CLIENT_FREE)
+			continue;
+		pfd[n].fd = b->clients[i].fd;
 		pfd[n].events = POLLIN;
-		who[n++] = NULL;
-		for (size_t i = 0; i < BROKER_CLIENTS; i++) {
-			if (b->clients[i].state == CLIENT_FREE)
-				continue;
-			pfd[n].fd = b->clients[i].fd;
-			pfd[n].events = POLLIN;
-			who[n++] = &b->clients[i];
-		}
-		int ready = poll(pfd, n, timeout);
-		if (ready < 0 && errno != EINTR) {
-			cg_error(NULL, errno, "broker: poll");
-			_exit(EXIT_CGINIT_FAILURE);
-		}
-		for (nfds_t i = 1; ready > 0 && i < n; i++)
-			if (pfd[i].revents && who[i]->state != CLIENT_FREE)
-				serve_client(b, who[i]);
-		if (ready > 0 && (pfd[0].revents & POLLIN))
-			accept_client(b);
+		who[n++] = &b->clients[i];
+	}
+	int ready = poll(pfd, n, timeout);
+	if (ready < 0)
+		return errno == EINTR ? 0 : cg_error(NULL, errno, "broker: poll");
+	/* The clients first: a new one cannot take the slot of one that
+	 * leaves in this same round before its leaving is seen. */
+	for (nfds_t i = 1; ready > 0 && i < n; i++)
+		if (pfd[i].revents && who[i]->state != CLIENT_FREE)
+			serve_client(b, who[i]);
+	if (ready > 0 && (pfd[0].revents & POLLIN))
+		accept_client(b);
+	return 0;
+}
+
+void broker_init(struct broker *b, const struct broker_config *cfg, const struct cg_sys *sys,
+		 int listen_fd)
+{
+	memset(b, 0, sizeof(*b));
+	b->cfg = cfg;
+	b->sys = *sys;
+	b->listen_fd = listen_fd;
+	b->seq = 1;
+	for (size_t i = 0; i < BROKER_CLIENTS; i++) {
+		b->clients[i].fd = -1;
+		cg_job_init(&b->clients[i].job);
 	}
 }
 
@@ -341,14 +336,9 @@ static __attribute__((noreturn)) void broker_child(const struct broker_config *c
 						   int listen_fd)
 {
 	static struct broker b;
-	b.cfg = cfg;
-	b.listen_fd = listen_fd;
-	b.seq = 1;
-	cg_sys_default(&b.sys);
-	for (size_t i = 0; i < BROKER_CLIENTS; i++) {
-		b.clients[i].fd = -1;
-		cg_job_init(&b.clients[i].job);
-	}
+	struct cg_sys sys;
+	cg_sys_default(&sys);
+	broker_init(&b, cfg, &sys, listen_fd);
 	/* Not a second init: it ends with PID 1 in any case. Every signal
 	 * stays blocked, as PID 1 left them, so none from the worker's uid
 	 * (which cannot signal root anyway) is ever acted on. */
@@ -362,12 +352,17 @@ static __attribute__((noreturn)) void broker_child(const struct broker_config *c
 	if (priv_limit_broker(&err) < 0)
 		cg_log(LOG_WARN, "broker: going on with more capabilities than it needs: %s",
 		       err.msg);
-	broker_loop(&b);
+	for (;;) {
+		if (broker_step(&b, -1) < 0) {
+			/* poll itself failing is not something to spin on. */
+			_exit(EXIT_CGINIT_FAILURE);
+		}
+	}
 }
 
 int broker_start(const struct broker_config *cfg, pid_t *pid, char *address, size_t cap)
 {
-	int fd = bind_listener(address, cap);
+	int fd = broker_listen(address, cap);
 	if (fd < 0)
 		return -1;
 	pid_t child = fork();

@@ -330,7 +330,7 @@ static void release_cgroup(struct job_run *r)
 {
 	struct cg_err err = {0};
 	if (r->broker_fd >= 0 && r->job.fd >= 0) {
-		char reply[64];
+		char reply[64] = "";
 		ssize_t n = -1;
 		if (send(r->broker_fd, "release\n", 8, MSG_NOSIGNAL) == 8)
 			n = recv(r->broker_fd, reply, sizeof(reply) - 1, 0);

@@ -24,6 +24,8 @@
 
 #include "cgjob.h"
 
+#include <sys/socket.h>
+
 #define JOB_PROTO_VERSION 1
 #define JOB_MSG_MAX 512
 
@@ -78,12 +80,45 @@ int job_verdict_line(const struct job_verdict *v, char *buf, size_t cap);
 /* `cginit --job ...` and `cginit-job ...`: argv without "--job". */
 int job_main(int argc, char **argv);
 
-/* The broker, as PID 1 starts it. */
+/* ---- the broker (broker.c) ---- */
+
+#define BROKER_CLIENTS 32       /* connections at once */
+#define BROKER_REQUEST_MS 2000  /* to send the request after connecting */
+
 struct broker_config {
 	int jobs_fd;           /* the layout's jobs/ */
 	const char *jobs_path;
 	uid_t allowed_uid;     /* besides root: the worker's uid */
 };
+
+enum client_state { CLIENT_FREE = 0, CLIENT_ASKING, CLIENT_HOLDING };
+
+struct client {
+	enum client_state state;
+	int fd;
+	uint64_t deadline_ms; /* while asking */
+	struct ucred cred;
+	struct cg_job job;    /* while holding */
+};
+
+/* All of the broker's state, static: it allocates nothing that outlives
+ * a step. */
+struct broker {
+	const struct broker_config *cfg;
+	struct cg_sys sys;
+	int listen_fd;
+	unsigned long seq;
+	struct client clients[BROKER_CLIENTS];
+};
+
+/* Binds and listens on a fresh abstract "@cginit-broker-…" name, written
+ * to address; the fd, or -1 having said why. */
+int broker_listen(char *address, size_t cap);
+void broker_init(struct broker *b, const struct broker_config *cfg, const struct cg_sys *sys,
+		 int listen_fd);
+/* One round: waits (at most timeout_cap_ms, -1 for as long as no request
+ * is due) and serves what is ready. -1 if poll itself fails. */
+int broker_step(struct broker *b, int timeout_cap_ms);
 /* Binds a fresh abstract name and forks the broker, a root child that
  * PID 1 keeps until its end. *pid the broker's, address the "@name" for
  * CGINIT_BROKER. -1 having said why; nothing is left running then. */

@@ -57,6 +57,8 @@ struct fakecg {
 	bool not_ours;         /* C may not be written by cginit (EACCES) */
 	bool hybrid;           /* sys_mount is a tmpfs, cgroup2 below it */
 	bool has_kill;         /* new cgroups get cgroup.kill */
+	bool kill_is_slow;     /* cgroup.kill leaves the processes listed, as
+				* tasks stuck in D state would stay */
 	uint64_t clock_ms;
 	unsigned clock_step;   /* ms added by every now_ms() call */
 	/* Called after each successful pid move: lets a test add processes
@@ -309,7 +311,8 @@ static inline int fake_write_file(void *ctx, int dirfd, const char *name, const 
 		}
 		f->kills++;
 		/* Everyone in it dies; the fake tracks no deeper. */
-		fake_write_text(dir, "cgroup.procs", "");
+		if (!f->kill_is_slow)
+			fake_write_text(dir, "cgroup.procs", "");
 		return 0;
 	}
 	/* Any other interface file must exist: cgroupfs has no O_CREAT. */
@@ -375,11 +378,11 @@ static inline char *fake_read_all(void *ctx, int dirfd, const char *name, size_t
 
 /* rmdir of a cgroup: EBUSY while it holds processes or child cgroups, as
  * the kernel; the interface files go with it. A fault on "rmdir" fails it. */
-static inline int fake_remove_dir(void *ctx, int dirfd, const char *name)
+static inline int fake_remove_dir(void *ctx, int parent_fd, const char *name)
 {
 	struct fakecg *f = ctx;
 	char parent[PATH_MAX], dir[PATH_MAX * 2];
-	fake_fd_path(dirfd, parent, sizeof(parent));
+	fake_fd_path(parent_fd, parent, sizeof(parent));
 	snprintf(dir, sizeof(dir), "%s/%s", parent, name);
 	int e = fake_take_fault(f, "rmdir", 0);
 	const char *procs = fake_read_text(dir, "cgroup.procs");
