@@ -274,6 +274,9 @@ int priv_protect_self_from_oom(const char *proc);
  * comma separated, or "all") as a mask, bit N for capability N; option
  * names the option in the message. -1 having printed why. */
 int priv_parse_caps(const char *list, const char *option, uint64_t *mask, struct cg_err *err);
+
+/* ---- userdb.c: the user and group databases, for --user ----------------- */
+
 /* The --user part of priv_prepare: USER[:GROUP] against files into uid,
  * gid, groups, home and change_user, whatever cginit's own privileges. */
 int priv_resolve_user(const char *spec, const struct priv_files *files,
