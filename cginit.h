@@ -165,12 +165,22 @@ typedef char *(*getenv_fn)(const char *name);
  * synopsis (usage_short). */
 enum parse_result options_parse(struct options *opt, int argc, char **argv,
 				getenv_fn env, struct cg_err *err);
+
+/* ---- values.c: the values of single options ----------------------------- */
+
+/* A decimal integer in [min, max], digits only; -1 on anything else. */
+long parse_bounded(const char *text, long min, long max);
 int parse_signal(const char *text);            /* -1 when invalid */
 const char *signal_name(int sig);              /* "SIGTERM", or NULL */
 int parse_exit_code(const char *text);         /* 0..255, or -1 */
 int parse_duration_ms(const char *text);       /* seconds, may be "1.5" */
-void usage(int fd);
-void usage_short(int fd); /* the synopsis and "See 'cginit --help'." */
+
+/* ---- usage.c: what cginit says about itself ----------------------------- */
+
+void usage(int fd);         /* --help */
+void usage_short(int fd);   /* the synopsis and "See 'cginit --help'." */
+void usage_license(int fd); /* -l, --license */
+void usage_version(int fd); /* --version */
 
 /* ---- reaper.c ----------------------------------------------------------- */
 
