@@ -37,7 +37,7 @@ STATIC_CFLAGS := -std=c11 $(WARN) -Os -ffunction-sections -fdata-sections \
 STATIC_LDFLAGS := -static -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code \
                   -Wl,-z,norelro -s
 
-SRCS     := init.c options.c values.c usage.c reaper.c cgprobe.c cgsetup.c cgcheck.c privdrop.c userdb.c log.c text.c io.c
+SRCS     := init.c options.c values.c usage.c reaper.c cgsys.c cgprobe.c cgsetup.c cgkill.c cgcheck.c privdrop.c userdb.c log.c text.c io.c
 LIB_SRCS := $(filter-out init.c,$(SRCS))
 HDRS     := cginit.h cgsetup.h cgprobe.h
 

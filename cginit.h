@@ -4,11 +4,14 @@
  *
  * Shared declarations for every module: the error-reporting helper, the
  * parsed command line, and the interfaces between init.c (orchestration),
- * reaper.c (children and signals) and cgsetup.c (every cgroup write).
+ * reaper.c (children and signals), privdrop.c (privileges) and the cgroup
+ * code, declared in cgsetup.h (cgsetup.c and cgkill.c make every cgroup
+ * write).
  */
 #ifndef CGINIT_H
 #define CGINIT_H
 
+#include <dirent.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -85,6 +88,10 @@ char *cg_read_all(int dirfd, const char *name, size_t max);
 int cg_stat_field(const char *stat, int field, long *value);
 /* CLOCK_MONOTONIC in milliseconds. */
 uint64_t monotonic_ms(void);
+/* A directory stream of its own for dirfd, which stays open: a dup() would
+ * share dirfd's offset, and a second walk over the same directory would
+ * read nothing. NULL with errno. */
+DIR *cg_open_dir_stream(int dirfd);
 /* Closes every fd but 0, 1, 2 and the n in keep: close_range, or where the
  * kernel lacks it (before 5.9) the fds proc/self/fd lists. -1 having said
  * why. */
@@ -292,7 +299,7 @@ int priv_parse_caps(const char *list, const char *option, uint64_t *mask, struct
 int priv_resolve_user(const char *spec, const struct priv_files *files,
 		      struct priv_plan *plan, struct cg_err *err);
 
-/* ---- cgsetup.c ---------------------------------------------------------- */
+/* ---- the cgroup code: cgsys.c cgprobe.c cgsetup.c cgkill.c cgcheck.c ---- */
 
 #include "cgsetup.h"
 

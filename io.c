@@ -2,7 +2,8 @@
 /*
  * The little I/O every module needs: a small file into a buffer, a file of
  * any size into memory, a numeric field of /proc/PID/stat, the monotonic
- * clock, and closing the fds cginit inherited.
+ * clock, a directory stream of an open directory, and closing the fds
+ * cginit inherited.
  */
 #include "cginit.h"
 
@@ -110,6 +111,20 @@ char *cg_read_all(int dirfd, const char *name, size_t max)
 	close(fd);
 	errno = saved;
 	return buf;
+}
+
+DIR *cg_open_dir_stream(int dirfd)
+{
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	DIR *dir = fdopendir(fd);
+	if (!dir) {
+		int saved = errno;
+		close(fd);
+		errno = saved;
+	}
+	return dir;
 }
 
 static bool is_kept(int fd, const int *keep, size_t n)
