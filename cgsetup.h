@@ -7,9 +7,10 @@
  *
  * Every write, mkdir, chown and kill, and the reads a fake kernel has to
  * answer (statfs, cgroup.procs), go through struct cg_sys: cgsys.c's real
- * one, or tests/unit/fakecg.h's fake tree in a temp dir. Directories are
- * opened and walked directly, which the fake tree serves as well. Nothing
- * here hard-codes /sys/fs/cgroup.
+ * one, or tests/unit/fakecg.h's fake tree in a temp dir. The other reads
+ * (cgroup.controllers, /proc/PID/stat) and the walks of directories go to
+ * the tree directly, which the fake's temp dir serves as well. Nothing here
+ * hard-codes /sys/fs/cgroup.
  */
 #ifndef CGSETUP_H
 #define CGSETUP_H
@@ -29,9 +30,9 @@
  * triple the memory cginit keeps touched for its whole life. */
 #define CG_PATH_MAX 1024
 
-/* The most any cgroup file is read with: cgroup.procs at pid_max (4194304)
- * is about 32 MiB. mountinfo and /proc/self/cgroup are far smaller, but
- * read with the same bound. */
+/* The bound of every whole-file read (cg_read_all, sys->read_all):
+ * cgroup.procs at pid_max (4194304) is about 32 MiB. mountinfo and
+ * /proc/self/cgroup are far smaller, but read with the same bound. */
 #define CG_READ_MAX ((size_t)64 << 20)
 
 /* Bounds: no loop in the bootstrap runs for ever. */
@@ -127,7 +128,7 @@ bool cg_next_pid(const char **cursor, long *pid);
 /* Whether a /proc/PID/stat text is that of a kernel thread. */
 bool cg_stat_is_kthread(const char *stat);
 
-/* ---- cgkill.c ---- */
+/* ---- cgkill.c: placing and killing -------------------------------------- */
 
 /* Moves the calling process into the cgroup dirfd (the fallback when clone3
  * cannot place the worker). */
@@ -141,7 +142,9 @@ int cg_kill_tree(const struct cg_sys *sys, int dirfd, const char *where);
 
 #include "cgprobe.h"
 
-/* cgcheck.c, --check: prints what the bootstrap would find, writes nothing. Returns 0
+/* ---- cgcheck.c ----------------------------------------------------------- */
+
+/* --check: prints what the bootstrap would find, writes nothing. Returns 0
  * when --cgroup=require would succeed, 1 otherwise. */
 int cg_check(const struct cg_sys *sys, const struct cg_config *cfg, bool clone3,
 	     int out_fd);

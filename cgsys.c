@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * The real struct cg_sys: what the cgroup code does to the outside world,
- * done with the real syscalls on /proc and /sys/fs/cgroup. The unit tests
- * put tests/unit/fakecg.h's fake kernel in its place; nothing else differs
- * between the two.
+ * The real struct cg_sys: the cgroup code's writes, mkdirs, chowns and
+ * kills, and the reads a test has to fake, done with the real syscalls on
+ * /proc and /sys/fs/cgroup. The unit tests put tests/unit/fakecg.h's fake
+ * kernel in its place (see cgsetup.h).
  */
 #include "cginit.h"
 
