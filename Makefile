@@ -37,7 +37,7 @@ STATIC_CFLAGS := -std=c11 $(WARN) -Os -ffunction-sections -fdata-sections \
 STATIC_LDFLAGS := -static -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code \
                   -Wl,-z,norelro -s
 
-SRCS     := init.c options.c reaper.c cgprobe.c cgsetup.c cgcheck.c cgjob.c privdrop.c \
+SRCS     := init.c options.c values.c usage.c reaper.c cgsys.c cgprobe.c cgsetup.c cgkill.c cgcheck.c cgjob.c privdrop.c userdb.c \
             job.c jobproto.c verdict.c broker.c log.c text.c io.c
 LIB_SRCS := $(filter-out init.c,$(SRCS))
 HDRS     := cginit.h cgsetup.h cgprobe.h cgjob.h job.h
@@ -65,13 +65,27 @@ static: cginit-static
 # alloc.c replaces musl's malloc in the static build only (see there).
 STATIC_SRCS := $(SRCS) alloc.c
 
-cginit-static: $(STATIC_SRCS) $(HDRS) Makefile $(LIBCAP_MUSL_A)
+# The musl build, for cginit-static and for its unstripped twin (make size);
+# $(1) is the link flags.
+STATIC_DEPS := $(STATIC_SRCS) $(HDRS) Makefile $(LIBCAP_MUSL_A)
+define static_build
 	@command -v $(MUSL_CC) >/dev/null || { echo "musl-gcc not found: apt-get install musl-tools" >&2; exit 1; }
-	$(MUSL_CC) $(CPPFLAGS) $(LIBCAP_MUSL_INC) $(STATIC_CFLAGS) -o $@ $(STATIC_SRCS) $(LIBCAP_MUSL_A) $(STATIC_LDFLAGS)
+	$(MUSL_CC) $(CPPFLAGS) $(LIBCAP_MUSL_INC) $(STATIC_CFLAGS) -o $@ $(STATIC_SRCS) $(LIBCAP_MUSL_A) $(1)
+endef
 
-$(BUILD)/unit/%: tests/unit/%.c tests/unit/fakecg.h $(LIB_SRCS) $(HDRS) Makefile
+cginit-static: $(STATIC_DEPS)
+	$(call static_build,$(STATIC_LDFLAGS))
+
+# A unit test against the library sources, plain and with the sanitizers;
+# $(1) is the extra compiler flags.
+UNIT_DEPS := tests/unit/fakecg.h $(LIB_SRCS) $(HDRS) Makefile
+define unit_build
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -I. $(CFLAGS) -Wno-missing-prototypes -Wno-format-truncation -o $@ $< $(LIB_SRCS) $(CAP_LIBS) $(CHECK_LIBS)
+	$(CC) $(CPPFLAGS) -I. $(CFLAGS) $(1) -Wno-missing-prototypes -Wno-format-truncation -o $@ $< $(LIB_SRCS) $(CAP_LIBS) $(CHECK_LIBS)
+endef
+
+$(BUILD)/unit/%: tests/unit/%.c $(UNIT_DEPS)
+	$(call unit_build,)
 
 $(BUILD)/helpers/%: tests/helpers/%.c $(wildcard tests/helpers/*.h) Makefile
 	@mkdir -p $(dir $@)
@@ -109,9 +123,8 @@ $(BUILD)/asan/cginit: $(SRCS) $(HDRS) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(SAN_FLAGS) -o $@ $(SRCS) $(CAP_LIBS)
 
-$(BUILD)/asan/%: tests/unit/%.c tests/unit/fakecg.h $(LIB_SRCS) $(HDRS) Makefile
-	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -I. $(CFLAGS) -O1 $(SAN_FLAGS) -Wno-missing-prototypes -Wno-format-truncation -o $@ $< $(LIB_SRCS) $(CAP_LIBS) $(CHECK_LIBS)
+$(BUILD)/asan/%: tests/unit/%.c $(UNIT_DEPS)
+	$(call unit_build,-O1 $(SAN_FLAGS))
 
 # Unit and host integration tests with ASan and UBSan; any report fails.
 check-asan: $(BUILD)/asan/cginit $(ASAN_UNIT) $(HELPERS)
@@ -151,8 +164,8 @@ size: cginit-static
 	@tests/size-report.sh cginit-static
 
 # An unstripped twin of cginit-static, for make size's symbol table.
-$(STATIC_OUT): $(STATIC_SRCS) $(HDRS) Makefile $(LIBCAP_MUSL_A)
-	$(MUSL_CC) $(CPPFLAGS) $(LIBCAP_MUSL_INC) $(STATIC_CFLAGS) -o $@ $(STATIC_SRCS) $(LIBCAP_MUSL_A) $(filter-out -s,$(STATIC_LDFLAGS))
+$(STATIC_OUT): $(STATIC_DEPS)
+	$(call static_build,$(filter-out -s,$(STATIC_LDFLAGS)))
 
 # The README's first command: both halves of cginit. A worker that leaves
 # an orphan and exits 3, then what the cgroup bootstrap would find here.

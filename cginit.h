@@ -4,11 +4,14 @@
  *
  * Shared declarations for every module: the error-reporting helper, the
  * parsed command line, and the interfaces between init.c (orchestration),
- * reaper.c (children and signals) and cgsetup.c (every cgroup write).
+ * reaper.c (children and signals), privdrop.c (privileges) and the cgroup
+ * code, declared in cgsetup.h (cgsetup.c and cgkill.c make every cgroup
+ * write).
  */
 #ifndef CGINIT_H
 #define CGINIT_H
 
+#include <dirent.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -87,6 +90,10 @@ int cg_stat_field(const char *stat, int field, long *value);
 int cg_write_all(int fd, const char *text);
 /* CLOCK_MONOTONIC in milliseconds. */
 uint64_t monotonic_ms(void);
+/* A directory stream of its own for dirfd, which stays open: a dup() would
+ * share dirfd's offset, and a second walk over the same directory would
+ * read nothing. NULL with errno. */
+DIR *cg_open_dir_stream(int dirfd);
 /* Closes every fd but 0, 1, 2 and the n in keep: close_range, or where the
  * kernel lacks it (before 5.9) the fds proc/self/fd lists. -1 having said
  * why. */
@@ -169,6 +176,11 @@ typedef char *(*getenv_fn)(const char *name);
  * synopsis (usage_short). */
 enum parse_result options_parse(struct options *opt, int argc, char **argv,
 				getenv_fn env, struct cg_err *err);
+
+/* ---- values.c: the values of single options ----------------------------- */
+
+/* A decimal integer in [min, max], digits only; -1 on anything else. */
+long parse_bounded(const char *text, long min, long max);
 int parse_signal(const char *text);            /* -1 when invalid */
 const char *signal_name(int sig);              /* "SIGTERM", or NULL */
 int parse_exit_code(const char *text);         /* 0..255, or -1 */
@@ -178,8 +190,13 @@ int parse_duration_ms(const char *text);       /* seconds, may be "1.5" */
 bool cg_valid_limit(const char *v, bool suffix_ok);
 /* cpu.max: "QUOTA" or "QUOTA PERIOD", QUOTA a number or "max". */
 bool cg_valid_cpu_max(const char *v);
-void usage(int fd);
-void usage_short(int fd); /* the synopsis and "See 'cginit --help'." */
+
+/* ---- usage.c: what cginit says about itself ----------------------------- */
+
+void usage(int fd);         /* --help */
+void usage_short(int fd);   /* the synopsis and "See 'cginit --help'." */
+void usage_license(int fd); /* -l, --license */
+void usage_version(int fd); /* --version */
 
 /* ---- reaper.c ----------------------------------------------------------- */
 
@@ -294,12 +311,15 @@ int priv_protect_self_from_oom(const char *proc);
  * comma separated, or "all") as a mask, bit N for capability N; option
  * names the option in the message. -1 having printed why. */
 int priv_parse_caps(const char *list, const char *option, uint64_t *mask, struct cg_err *err);
+
+/* ---- userdb.c: the user and group databases, for --user ----------------- */
+
 /* The --user part of priv_prepare: USER[:GROUP] against files into uid,
  * gid, groups, home and change_user, whatever cginit's own privileges. */
 int priv_resolve_user(const char *spec, const struct priv_files *files,
 		      struct priv_plan *plan, struct cg_err *err);
 
-/* ---- cgsetup.c ---------------------------------------------------------- */
+/* ---- the cgroup code: cgsys.c cgprobe.c cgsetup.c cgkill.c cgcheck.c ---- */
 
 #include "cgsetup.h"
 

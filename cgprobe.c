@@ -2,7 +2,7 @@
 /*
  * The read half of the cgroup code: find C, tell the hierarchy apart,
  * check that C can be written, and plan the controllers. Nothing here
- * writes to a cgroup; every write is in cgsetup.c.
+ * writes to a cgroup; every write is in cgsetup.c and cgkill.c.
  *
  * cg_diagnose is the one verdict on a probed C, before any write: the
  * bootstrap stops at its first reason, and --check lists all of them, so
@@ -18,9 +18,6 @@
 #include <unistd.h>
 
 #define REQUIRED_CONTROLLERS "cpu memory pids"
-/* cgroup.procs at pid_max (4194304) is about 32 MiB; mountinfo and
- * /proc/self/cgroup are far smaller, but read with the same bound. */
-#define CG_READ_MAX ((size_t)64 << 20)
 
 /* ---- tokens --------------------------------------------------------------- */
 

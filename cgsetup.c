@@ -10,8 +10,9 @@
  *       └── jobs/     root's limits for all jobs together; the directory
  *                     goes to the worker's uid, for one cgroup per job
  *
- * Every cgroup write of cginit is here; what it reads first to decide is
- * in cgprobe.c, whose verdict (cg_diagnose) comes before the first write.
+ * Every cgroup write of cginit is here, but for placing the worker and
+ * killing the sandbox (cgkill.c); what it reads first to decide is in
+ * cgprobe.c, whose verdict (cg_diagnose) comes before the first write.
  *
  * The kernel rules that shape it (Documentation/admin-guide/cgroup-v2.rst):
  * - the no internal process constraint: controllers can be enabled in a
@@ -24,133 +25,13 @@
  */
 #include "cginit.h"
 
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/statfs.h>
-#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
-
-/* cgroup.procs at pid_max (4194304) is about 32 MiB: room for it. */
-#define CG_READ_MAX ((size_t)64 << 20)
-
-/* ---- the real world ----------------------------------------------------- */
-
-static int real_fs_info(void *ctx, const char *path, unsigned long *magic, bool *readonly)
-{
-	(void)ctx;
-	struct statfs sfs;
-	struct statvfs svfs;
-	if (statfs(path, &sfs) < 0 || statvfs(path, &svfs) < 0)
-		return -1;
-	*magic = (unsigned long)sfs.f_type;
-	*readonly = (svfs.f_flag & ST_RDONLY) != 0;
-	return 0;
-}
-
-static bool real_can_write(void *ctx, const char *path)
-{
-	(void)ctx;
-	return faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) == 0;
-}
-
-static int real_write_fd(void *ctx, int fd, const char *buf, size_t len)
-{
-	(void)ctx;
-	ssize_t n = write(fd, buf, len);
-	if (n < 0)
-		return -1;
-	if ((size_t)n != len) {
-		errno = EIO;
-		return -1;
-	}
-	return 0;
-}
-
-static int real_write_file(void *ctx, int dirfd, const char *name, const char *buf,
-			   size_t len)
-{
-	int fd = openat(dirfd, name, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	/* cgroupfs takes one value per write(2); never split it. */
-	int ret = real_write_fd(ctx, fd, buf, len);
-	int saved = errno;
-	close(fd);
-	errno = saved;
-	return ret;
-}
-
-static char *real_read_all(void *ctx, int dirfd, const char *name, size_t max)
-{
-	(void)ctx;
-	return cg_read_all(dirfd, name, max);
-}
-
-static int real_make_dir(void *ctx, int dirfd, const char *name)
-{
-	(void)ctx;
-	return mkdirat(dirfd, name, 0755);
-}
-
-static int real_remove_dir(void *ctx, int dirfd, const char *name)
-{
-	(void)ctx;
-	return unlinkat(dirfd, name, AT_REMOVEDIR);
-}
-
-static int real_chown_at(void *ctx, int dirfd, const char *name, uid_t uid, gid_t gid)
-{
-	(void)ctx;
-	return fchownat(dirfd, name, uid, gid, name[0] ? AT_SYMLINK_NOFOLLOW : AT_EMPTY_PATH);
-}
-
-static int real_fd_magic(void *ctx, int fd, unsigned long *magic)
-{
-	(void)ctx;
-	struct statfs sfs;
-	if (fstatfs(fd, &sfs) < 0)
-		return -1;
-	*magic = (unsigned long)sfs.f_type;
-	return 0;
-}
-
-static int real_kill(void *ctx, pid_t pid, int sig)
-{
-	(void)ctx;
-	return kill(pid, sig);
-}
-
-static uint64_t real_now_ms(void *ctx)
-{
-	(void)ctx;
-	return monotonic_ms();
-}
-
-void cg_sys_default(struct cg_sys *sys)
-{
-	memset(sys, 0, sizeof(*sys));
-	sys->proc = "/proc";
-	sys->sys_mount = "/sys/fs/cgroup";
-	sys->fs_info = real_fs_info;
-	sys->can_write = real_can_write;
-	sys->write_file = real_write_file;
-	sys->write_fd = real_write_fd;
-	sys->read_all = real_read_all;
-	sys->make_dir = real_make_dir;
-	sys->remove_dir = real_remove_dir;
-	sys->chown_at = real_chown_at;
-	sys->fd_magic = real_fd_magic;
-	sys->kill = real_kill;
-	sys->now_ms = real_now_ms;
-}
 
 /* ---- evacuation ---------------------------------------------------------- */
 
@@ -420,22 +301,6 @@ static int apply_limits(const struct cg_sys *sys, int fd, const struct cg_limits
 	return 0;
 }
 
-/* A directory stream of its own for dirfd: a dup() would share dirfd's
- * offset, and a second walk over the same cgroup would read nothing. */
-static DIR *open_dir_stream(int dirfd)
-{
-	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	DIR *dir = fdopendir(fd);
-	if (!dir) {
-		int saved = errno;
-		close(fd);
-		errno = saved;
-	}
-	return dir;
-}
-
 /*
  * Ownership of the layout: the minimal delegation (cgroup-v2.rst,
  * "Delegation" and "Delegation Containment"; systemd's Delegate=). The
@@ -518,7 +383,7 @@ static int own_tree_as_root(const struct cg_sys *sys, int parent, const char *na
 	if (fd < 0)
 		return errno == ENOENT ? 0 : cg_error(err, errno, "open %s", path);
 	int ret = -1;
-	DIR *dir = open_dir_stream(fd);
+	DIR *dir = cg_open_dir_stream(fd);
 	if (!dir) {
 		cg_error(err, errno, "read directory %s", path);
 		goto out;
@@ -562,7 +427,7 @@ static int own_dir(const struct cg_sys *sys, int fd, enum layout_dir which,
 {
 	const char *delegated = delegated_entry(which);
 	int ret = -1;
-	DIR *dir = open_dir_stream(fd);
+	DIR *dir = cg_open_dir_stream(fd);
 	if (!dir)
 		return cg_error(err, errno, "read directory %s", where);
 	if (own_entry(sys, fd, ".", delegated && strcmp(delegated, ".") == 0, cfg, where, err) < 0)
@@ -675,122 +540,4 @@ int cg_bootstrap(const struct cg_sys *sys, const struct cg_probe *p,
 fail:
 	cg_layout_close(l);
 	return -1;
-}
-
-/* ---- placing and killing -------------------------------------------------- */
-
-int cg_enter(const struct cg_sys *sys, int dirfd, const char *where)
-{
-	/* "0" names the writer itself. */
-	if (sys->write_file(sys->ctx, dirfd, "cgroup.procs", "0", 1) < 0)
-		return cg_error(NULL, errno, "move the worker into its cgroup: write 0 to "
-				"%s/cgroup.procs", where);
-	return 0;
-}
-
-/* What one walk of the sweep saw: how many processes were listed (each
- * sent SIGKILL) and whether any cgroup could not be read or a process not
- * be killed. */
-struct sweep {
-	unsigned listed;
-	bool failed;
-	int errnum;
-};
-
-static void sweep_failed(struct sweep *sw, int errnum)
-{
-	if (!sw->failed)
-		sw->errnum = errnum;
-	sw->failed = true;
-}
-
-/* SIGKILL to every process listed in dirfd's cgroup.procs. A threaded
- * cgroup cannot list processes (EOPNOTSUPP): its cgroup.threads lists
- * threads, and a kill of any thread's id kills its whole process. */
-static void sweep_procs(const struct cg_sys *sys, int dirfd, struct sweep *sw)
-{
-	char *procs = sys->read_all(sys->ctx, dirfd, "cgroup.procs", CG_READ_MAX);
-	if (!procs && errno == EOPNOTSUPP)
-		procs = sys->read_all(sys->ctx, dirfd, "cgroup.threads", CG_READ_MAX);
-	if (!procs) {
-		/* ENOENT and ENODEV: the cgroup was removed under us. */
-		if (errno != ENOENT && errno != ENODEV)
-			sweep_failed(sw, errno);
-		return;
-	}
-	const char *cursor = procs;
-	long pid;
-	while (cg_next_pid(&cursor, &pid)) {
-		if (pid <= 0)
-			continue;
-		sw->listed++;
-		/* ESRCH: it exited since the read, and is no longer listed. */
-		if (sys->kill(sys->ctx, (pid_t)pid, SIGKILL) < 0 && errno != ESRCH)
-			sweep_failed(sw, errno);
-	}
-	free(procs);
-}
-
-/* The whole subtree of dirfd, depth first. Every directory is a cgroup:
- * only "." and ".." are skipped, since "mkdir .hidden" is a legal cgroup,
- * and there is no depth cap, since a job can nest as deep as
- * cgroup.max.depth lets it. Running out of fds fails the walk. */
-static void sweep_tree(const struct cg_sys *sys, int dirfd, struct sweep *sw)
-{
-	sweep_procs(sys, dirfd, sw);
-	DIR *dir = open_dir_stream(dirfd);
-	if (!dir) {
-		sweep_failed(sw, errno);
-		return;
-	}
-	struct dirent *de;
-	errno = 0;
-	while ((de = readdir(dir)) != NULL) {
-		const char *n = de->d_name;
-		if (de->d_type != DT_DIR || strcmp(n, ".") == 0 || strcmp(n, "..") == 0) {
-			errno = 0;
-			continue;
-		}
-		int sub = openat(dirfd, n, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (sub >= 0) {
-			sweep_tree(sys, sub, sw);
-			close(sub);
-		} else if (errno != ENOENT) {
-			sweep_failed(sw, errno);
-		}
-		errno = 0;
-	}
-	if (errno)
-		sweep_failed(sw, errno);
-	closedir(dir);
-}
-
-#define CG_SWEEP_TIMEOUT_MS 2000
-
-int cg_kill_tree(const struct cg_sys *sys, int dirfd, const char *where)
-{
-	if (dirfd < 0)
-		return -1;
-	if (sys->write_file(sys->ctx, dirfd, "cgroup.kill", "1", 1) == 0)
-		return 0;
-	if (errno != ENOENT)
-		cg_error(NULL, errno, "write 1 to %s/cgroup.kill", where);
-	/* No cgroup.kill before Linux 5.14: kill what is listed, walk after
-	 * walk, since a process may fork between our read and our kill,
-	 * until one whole walk reads every cgroup and lists nobody. */
-	uint64_t deadline = sys->now_ms(sys->ctx) + CG_SWEEP_TIMEOUT_MS;
-	for (;;) {
-		struct sweep sw = {0};
-		sweep_tree(sys, dirfd, &sw);
-		if (sw.failed)
-			return cg_error(NULL, sw.errnum, "sweep of %s: a cgroup could not be read "
-					"or a process not be killed", where);
-		if (sw.listed == 0)
-			return 0;
-		if (sys->now_ms(sys->ctx) > deadline)
-			return cg_error(NULL, EBUSY, "%s still holds processes after %d ms of SIGKILL",
-					where, CG_SWEEP_TIMEOUT_MS);
-		struct timespec pause = {.tv_sec = 0, .tv_nsec = 5000000L};
-		nanosleep(&pause, NULL);
-	}
 }

@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The cgroup v2 bootstrap. Every cgroup write of cginit is in cgsetup.c;
- * what it reads to decide, and the verdict --check shares, is cgprobe.h's.
+ * The cgroup v2 code. Every cgroup write of cginit is in cgsetup.c (the
+ * bootstrap) and cgkill.c (placing the worker, killing the sandbox); what
+ * they read to decide, and the verdict --check (cgcheck.c) shares, is
+ * cgprobe.h's.
  *
- * Everything that touches the outside world goes through struct cg_sys, so
- * that unit tests run the same code against a fake tree in a temp dir, with
- * a fake "kernel" behind the writes. Nothing here hard-codes /sys/fs/cgroup.
+ * Every write, mkdir, chown and kill, and the reads a fake kernel has to
+ * answer (statfs, cgroup.procs), go through struct cg_sys: cgsys.c's real
+ * one, or tests/unit/fakecg.h's fake tree in a temp dir. The other reads
+ * (cgroup.controllers, /proc/PID/stat) and the walks of directories go to
+ * the tree directly, which the fake's temp dir serves as well. Nothing here
+ * hard-codes /sys/fs/cgroup.
  */
 #ifndef CGSETUP_H
 #define CGSETUP_H
@@ -24,6 +29,11 @@
  * are the longest); a longer one is refused with ENAMETOOLONG. 4096 would
  * triple the memory cginit keeps touched for its whole life. */
 #define CG_PATH_MAX 1024
+
+/* The bound of every whole-file read (cg_read_all, sys->read_all):
+ * cgroup.procs at pid_max (4194304) is about 32 MiB. mountinfo and
+ * /proc/self/cgroup are far smaller, but read with the same bound. */
+#define CG_READ_MAX ((size_t)64 << 20)
 
 /* Bounds: no loop in the bootstrap runs for ever. */
 #define CG_EVACUATE_ROUNDS 200
@@ -64,7 +74,7 @@ struct cg_sys {
 	void *ctx;
 };
 
-/* The real world: /proc/self, /sys/fs/cgroup, the real syscalls. */
+/* The real world (cgsys.c): /proc/self, /sys/fs/cgroup, the real syscalls. */
 void cg_sys_default(struct cg_sys *sys);
 
 struct cg_config {
@@ -120,6 +130,8 @@ bool cg_next_pid(const char **cursor, long *pid);
 /* Whether a /proc/PID/stat text is that of a kernel thread. */
 bool cg_stat_is_kthread(const char *stat);
 
+/* ---- cgkill.c: placing and killing -------------------------------------- */
+
 /* Moves the calling process into the cgroup dirfd (the fallback when clone3
  * cannot place the worker). */
 int cg_enter(const struct cg_sys *sys, int dirfd, const char *where);
@@ -131,6 +143,8 @@ int cg_enter(const struct cg_sys *sys, int dirfd, const char *where);
 int cg_kill_tree(const struct cg_sys *sys, int dirfd, const char *where);
 
 #include "cgprobe.h"
+
+/* ---- cgcheck.c ----------------------------------------------------------- */
 
 /* --check: prints what the bootstrap would find, writes nothing. Returns 0
  * when --cgroup=require would succeed, 1 otherwise. */

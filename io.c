@@ -2,7 +2,8 @@
 /*
  * The little I/O every module needs: a small file into a buffer, a file of
  * any size into memory, a numeric field of /proc/PID/stat, the monotonic
- * clock, and closing the fds cginit inherited.
+ * clock, a directory stream of an open directory, and closing the fds
+ * cginit inherited.
  */
 #include "cginit.h"
 
@@ -28,27 +29,36 @@ uint64_t monotonic_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+/* Reads fd into buf, from *len on, until the end of the file (0) or until
+ * buf holds cap - 1 bytes (1), again after EINTR; -1 with errno. */
+static int read_upto(int fd, char *buf, size_t cap, size_t *len)
+{
+	while (*len + 1 < cap) {
+		ssize_t n = read(fd, buf + *len, cap - 1 - *len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			return 0;
+		*len += (size_t)n;
+	}
+	return 1;
+}
+
 ssize_t cg_read_small(int dirfd, const char *name, char *buf, size_t cap)
 {
 	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	size_t len = 0;
-	while (len + 1 < cap) {
-		ssize_t n = read(fd, buf + len, cap - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int saved = errno;
-			close(fd);
-			errno = saved;
-			return -1;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
+	int rc = read_upto(fd, buf, cap, &len);
+	int saved = errno;
 	close(fd);
+	if (rc < 0) {
+		errno = saved;
+		return -1;
+	}
 	buf[len] = '\0';
 	return (ssize_t)len;
 }
@@ -79,37 +89,41 @@ char *cg_read_all(int dirfd, const char *name, size_t max)
 	size_t cap = 4096, len = 0;
 	char *buf = malloc(cap);
 	while (buf) {
-		if (len + 1 >= cap) {
-			char *bigger = cap < max ? realloc(buf, cap * 2) : NULL;
-			if (!bigger) {
-				free(buf);
-				buf = NULL;
-				errno = cap < max ? ENOMEM : EFBIG;
-				break;
-			}
-			buf = bigger;
-			cap *= 2;
-		}
-		ssize_t n = read(fd, buf + len, cap - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int saved = errno;
-			free(buf);
-			buf = NULL;
-			errno = saved;
-			break;
-		}
-		if (n == 0) {
+		int rc = read_upto(fd, buf, cap, &len);
+		if (rc == 0) {
 			buf[len] = '\0';
 			break;
 		}
-		len += (size_t)n;
+		/* Full: twice the room, up to max. */
+		char *bigger = rc > 0 && cap < max ? realloc(buf, cap * 2) : NULL;
+		if (!bigger) {
+			int e = rc < 0 ? errno : cap < max ? ENOMEM : EFBIG;
+			free(buf);
+			buf = NULL;
+			errno = e;
+			break;
+		}
+		buf = bigger;
+		cap *= 2;
 	}
 	int saved = errno;
 	close(fd);
 	errno = saved;
 	return buf;
+}
+
+DIR *cg_open_dir_stream(int dirfd)
+{
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	DIR *dir = fdopendir(fd);
+	if (!dir) {
+		int saved = errno;
+		close(fd);
+		errno = saved;
+	}
+	return dir;
 }
 
 static bool is_kept(int fd, const int *keep, size_t n)

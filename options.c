@@ -3,225 +3,18 @@
  * Command line and environment. Where tini has a flag or a variable, cginit
  * takes tini's spelling with tini's meaning, so that `docker run --init
  * --init-path=cginit` and existing Dockerfiles keep working.
+ *
+ * The parsers of single values (signals, exit codes, durations) are in
+ * values.c, and the texts cginit prints (--help, --license, --version) in
+ * usage.c.
  */
 #include "cginit.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <limits.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
-
-static const char usage_text[] =
-	"Usage: cginit [options] [--] command [args...]\n"
-	"\n"
-	"Init (tini-compatible flags):\n"
-	"  -s, --subreaper          be a child subreaper (automatic if not PID 1)\n"
-	"  -p, --pdeathsig SIGNAL   send SIGNAL to cginit when its parent dies\n"
-	"  -g, --pgroup             forward signals to the worker's process group\n"
-	"  -e, --remap-exit CODE    report exit code CODE as 0 (repeatable)\n"
-	"  -w, --warn-on-reap       warn each time an orphan is reaped\n"
-	"      --grace SECONDS      kill the worker and its sandbox SECONDS after\n"
-	"                           forwarding SIGTERM or SIGINT\n"
-	"\n"
-	"Cgroup v2:\n"
-	"      --cgroup MODE        auto (default), require or off\n"
-	"      --controllers LIST   extra controllers besides cpu,memory,pids\n"
-	"      --jobs-memory-max V  memory.max for all jobs together\n"
-	"      --jobs-pids-max N    pids.max for all jobs together\n"
-	"      --jobs-cpu-max V     cpu.max for all jobs together (\"QUOTA PERIOD\")\n"
-	"      --jobs-max-descendants N, --jobs-max-depth N\n"
-	"                           cgroup.max.descendants, .max.depth of jobs/\n"
-	"      --sandbox-memory-max V, --sandbox-pids-max N, --sandbox-cpu-max V,\n"
-	"      --sandbox-max-descendants N, --sandbox-max-depth N\n"
-	"                           the same for the worker and all jobs together\n"
-	"      --delegate-to UID[:GID]\n"
-	"                           let UID:GID make job cgroups in jobs/\n"
-	"                           (any limit or --delegate-to needs the layout)\n"
-	"      --init-name, --sandbox-name, --worker-name, --jobs-name NAME\n"
-	"                           rename the cgroups of the layout\n"
-	"\n"
-	"Jobs:\n"
-	"      --job [options] -- command\n"
-	"                           (first) run one job in a cgroup of its own, with\n"
-	"                           limits and a verdict: see cginit --job --help\n"
-	"      --no-broker          as PID 1, offer no root broker for job cgroups\n"
-	"\n"
-	"Privileges:\n"
-	"      --user USER[:GROUP]  run the worker as USER, with no_new_privs and\n"
-	"                           no capabilities (bounding set included)\n"
-	"      --allow-privilege-escalation\n"
-	"                           --user keeps the bounding set, setuid works\n"
-	"      --cap-drop LIST      drop these capabilities from the worker\n"
-	"      --cap-keep LIST      keep only these capabilities (also as --user)\n"
-	"      --no-new-privs       set no_new_privs for the worker\n"
-	"\n"
-	"Diagnostics:\n"
-	"  -v, --verbose            more messages (repeatable)\n"
-	"      --check              report what the cgroup bootstrap would find\n"
-	"      --dry-run            check the options and the command line, run nothing\n"
-	"  -l, --license            print the licence\n"
-	"  -h, --help               print this help\n"
-	"      --version            print the version\n"
-	"\n"
-	"Environment: CGINIT_SUBREAPER, CGINIT_VERBOSITY, CGINIT_KILL_PROCESS_GROUP\n"
-	"(or their TINI_ aliases), CGINIT_CGROUP_MODE, CGINIT_USER, CGINIT_CAP_DROP,\n"
-	"CGINIT_CAP_KEEP, CGINIT_NO_NEW_PRIVS, CGINIT_ALLOW_PRIVILEGE_ESCALATION.\n"
-	"Exit status: the worker's, 128+N if it died of signal N, 125 if cginit\n"
-	"failed, 126 if the command cannot run, 127 if not found.\n";
-
-static const char license_text[] =
-	"cginit is released under the MIT licence.\n"
-	"\n"
-	"Copyright (c) 2026 the cginit authors\n"
-	"\n"
-	"Permission is hereby granted, free of charge, to any person obtaining a "
-	"copy\nof this software and associated documentation files (the "
-	"\"Software\"), to deal\nin the Software without restriction, including "
-	"without limitation the rights\nto use, copy, modify, merge, publish, "
-	"distribute, sublicense, and/or sell\ncopies of the Software, and to "
-	"permit persons to whom the Software is\nfurnished to do so, subject to "
-	"the following conditions:\n\nThe above copyright notice and this "
-	"permission notice shall be included in all\ncopies or substantial "
-	"portions of the Software.\n\nTHE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT "
-	"WARRANTY OF ANY KIND, EXPRESS OR\nIMPLIED, INCLUDING BUT NOT LIMITED TO "
-	"THE WARRANTIES OF MERCHANTABILITY,\nFITNESS FOR A PARTICULAR PURPOSE AND "
-	"NONINFRINGEMENT. IN NO EVENT SHALL THE\nAUTHORS OR COPYRIGHT HOLDERS BE "
-	"LIABLE FOR ANY CLAIM, DAMAGES OR OTHER\nLIABILITY, WHETHER IN AN ACTION "
-	"OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,\nOUT OF OR IN CONNECTION "
-	"WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE\nSOFTWARE.\n";
-
-static void write_all(int fd, const char *text)
-{
-	size_t len = strlen(text);
-	while (len > 0) {
-		ssize_t n = write(fd, text, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		text += n;
-		len -= (size_t)n;
-	}
-}
-
-void usage(int fd)
-{
-	write_all(fd, usage_text);
-}
-
-/* After an error: the synopsis only, so the error stays on screen. */
-void usage_short(int fd)
-{
-	write_all(fd, "Usage: cginit [options] [--] command [args...]\n"
-		      "See 'cginit --help'.\n");
-}
-
-/* ---- signal names ------------------------------------------------------ */
-
-static const struct {
-	int num;
-	const char *name; /* without the SIG prefix */
-} signal_table[] = {
-	{SIGHUP, "HUP"},     {SIGINT, "INT"},       {SIGQUIT, "QUIT"},
-	{SIGILL, "ILL"},     {SIGTRAP, "TRAP"},     {SIGABRT, "ABRT"},
-	{SIGIOT, "IOT"},     {SIGBUS, "BUS"},       {SIGFPE, "FPE"},
-	{SIGKILL, "KILL"},   {SIGUSR1, "USR1"},     {SIGSEGV, "SEGV"},
-	{SIGUSR2, "USR2"},   {SIGPIPE, "PIPE"},     {SIGALRM, "ALRM"},
-	{SIGTERM, "TERM"},   {SIGSTKFLT, "STKFLT"}, {SIGCHLD, "CHLD"},
-	{SIGCONT, "CONT"},   {SIGSTOP, "STOP"},     {SIGTSTP, "TSTP"},
-	{SIGTTIN, "TTIN"},   {SIGTTOU, "TTOU"},     {SIGURG, "URG"},
-	{SIGXCPU, "XCPU"},   {SIGXFSZ, "XFSZ"},     {SIGVTALRM, "VTALRM"},
-	{SIGPROF, "PROF"},   {SIGWINCH, "WINCH"},   {SIGIO, "IO"},
-	{SIGPOLL, "POLL"},   {SIGPWR, "PWR"},       {SIGSYS, "SYS"},
-};
-
-#define N_SIGNAL_NAMES (sizeof(signal_table) / sizeof(signal_table[0]))
-
-/* Parses a decimal integer in [min, max]; -1 on anything else. */
-static long parse_bounded(const char *text, long min, long max)
-{
-	if (!text || !*text || !isdigit((unsigned char)*text))
-		return -1;
-	const char *end;
-	long v;
-	if (cg_parse_long(text, &end, &v) < 0 || *end || v < min || v > max)
-		return -1;
-	return v;
-}
-
-int parse_signal(const char *text)
-{
-	if (!text || !*text)
-		return -1;
-	if (isdigit((unsigned char)*text))
-		return (int)parse_bounded(text, 1, SIGRTMAX);
-	const char *name = text;
-	if (strncasecmp(name, "SIG", 3) == 0)
-		name += 3;
-	for (size_t i = 0; i < N_SIGNAL_NAMES; i++)
-		if (strcasecmp(name, signal_table[i].name) == 0)
-			return signal_table[i].num;
-	/* RTMIN+n and RTMAX-n, as kill(1) spells them. */
-	if (strncasecmp(name, "RTMIN", 5) == 0 || strncasecmp(name, "RTMAX", 5) == 0) {
-		bool from_min = toupper((unsigned char)name[3]) == 'I';
-		const char *rest = name + 5;
-		long off = 0;
-		if (*rest) {
-			if (*rest != (from_min ? '+' : '-'))
-				return -1;
-			off = parse_bounded(rest + 1, 0, SIGRTMAX - SIGRTMIN);
-			if (off < 0)
-				return -1;
-		}
-		return from_min ? SIGRTMIN + (int)off : SIGRTMAX - (int)off;
-	}
-	return -1;
-}
-
-const char *signal_name(int sig)
-{
-	for (size_t i = 0; i < N_SIGNAL_NAMES; i++)
-		if (signal_table[i].num == sig)
-			return signal_table[i].name;
-	return NULL;
-}
-
-int parse_exit_code(const char *text)
-{
-	return (int)parse_bounded(text, 0, 255);
-}
-
-int parse_duration_ms(const char *text)
-{
-	/* Seconds with up to three decimals; at most a day. */
-	if (!text || !isdigit((unsigned char)*text))
-		return -1;
-	long whole = 0, frac = 0, scale = 1000;
-	const char *p = text;
-	for (; isdigit((unsigned char)*p); p++) {
-		whole = whole * 10 + (*p - '0');
-		if (whole > 86400)
-			return -1;
-	}
-	if (*p == '.') {
-		p++;
-		if (!isdigit((unsigned char)*p))
-			return -1;
-		for (; isdigit((unsigned char)*p); p++) {
-			if (scale == 1)
-				return -1;
-			scale /= 10;
-			frac += (*p - '0') * scale;
-		}
-	}
-	if (*p)
-		return -1;
-	return (int)(whole * 1000 + frac);
-}
 
 /* ---- value checks for cgroup options ----------------------------------- */
 
@@ -549,12 +342,6 @@ static const struct limit_option *find_limit_option(int c)
 	return NULL;
 }
 
-static enum parse_result print_and_exit(const char *text)
-{
-	write_all(STDOUT_FILENO, text);
-	return PARSE_EXIT_OK;
-}
-
 /* "<before>'<word>'<after>", then the synopsis. */
 static enum parse_result option_error(struct cg_err *err, const char *before, const char *word,
 				      const char *after)
@@ -578,10 +365,9 @@ static enum parse_result handle_option(struct options *opt, int c, const char *v
 	case 'g': opt->kill_process_group = true; return PARSE_OK;
 	case 'w': opt->warn_on_reap = true; return PARSE_OK;
 	case 'v': opt->verbosity++; return PARSE_OK;
-	case 'l': return print_and_exit(license_text);
+	case 'l': usage_license(STDOUT_FILENO); return PARSE_EXIT_OK;
 	case 'h': usage(STDOUT_FILENO); return PARSE_EXIT_OK;
-	case OPT_VERSION:
-		return print_and_exit("cginit version " CGINIT_VERSION " - git." CGINIT_GIT "\n");
+	case OPT_VERSION: usage_version(STDOUT_FILENO); return PARSE_EXIT_OK;
 	case 'p':
 		n = parse_signal(arg);
 		if (n < 0)

@@ -8,14 +8,10 @@
 # scenario's first command, replaces /sys/fs/cgroup with an empty tmpfs. It
 # refuses to go on (exit 99) if that did not work.
 
-# Runs inside every namespace before the scenario: the cgroup guard, then a
-# few shell functions the scenarios use.
-NS_PRELUDE='umount -R /sys/fs/cgroup 2>/dev/null
-mount -t tmpfs cginit-test /sys/fs/cgroup || {
-	echo "in_ns: cannot mount a tmpfs on /sys/fs/cgroup: refusing to run" >&2; exit 99; }
-if [ "$(stat -f -c %T /sys/fs/cgroup)" != tmpfs ] || [ -n "$(ls -A /sys/fs/cgroup)" ]; then
-	echo "in_ns: /sys/fs/cgroup is not an empty tmpfs: refusing to run" >&2; exit 99
-fi
+# The helpers both sides use, once: the test functions here (bash) and the
+# scenarios in the namespace (sh), which get them through NS_PRELUDE. So
+# they are plain POSIX sh.
+COMMON_HELPERS='
 # wait_for SECONDS CMD...: polls CMD every 50 ms; fails after SECONDS.
 wait_for() {
 	_n=$(($1 * 20)); shift
@@ -26,8 +22,21 @@ wait_for() {
 }
 # has_line FILE TEXT: FILE has a line that is exactly TEXT.
 has_line() { grep -qxF -- "$2" "$1" 2>/dev/null; }
-# state_of PID: the state letter of /proc/PID/stat ("" when gone).
+# state_of PID: the state letter of /proc/PID/stat; "" and a failure when
+# the process is gone.
 state_of() { sed -n "s/.*) \([A-Za-z]\).*/\1/p" "/proc/$1/stat" 2>/dev/null; }
+'
+eval "$COMMON_HELPERS"
+
+# Runs inside every namespace before the scenario: the cgroup guard, then the
+# shell functions the scenarios use.
+NS_PRELUDE='umount -R /sys/fs/cgroup 2>/dev/null
+mount -t tmpfs cginit-test /sys/fs/cgroup || {
+	echo "in_ns: cannot mount a tmpfs on /sys/fs/cgroup: refusing to run" >&2; exit 99; }
+if [ "$(stat -f -c %T /sys/fs/cgroup)" != tmpfs ] || [ -n "$(ls -A /sys/fs/cgroup)" ]; then
+	echo "in_ns: /sys/fs/cgroup is not an empty tmpfs: refusing to run" >&2; exit 99
+fi
+'"$COMMON_HELPERS"'
 # ppid_of PID
 ppid_of() { sed -n "s/^PPid:[[:space:]]*//p" "/proc/$1/status" 2>/dev/null; }
 gone() { [ ! -e "/proc/$1" ]; }
@@ -79,18 +88,6 @@ need() {
 	done
 }
 
-# wait_until SECONDS CMD...: polls CMD every 50 ms; 1 if it never succeeded.
-wait_until() {
-	local n=$(($1 * 20))
-	shift
-	until "$@"; do
-		((n-- > 0)) || return 1
-		sleep 0.05
-	done
-}
-
-has_line() { grep -qxF -- "$2" "$1" 2>/dev/null; }
-
 # proc_tree: fills KIDS[ppid]="pid pid ..." from one pass over the host's /proc.
 declare -A KIDS
 proc_tree() {
@@ -112,14 +109,6 @@ children_of() {
 	echo ${KIDS[$1]:-}
 }
 
-# proc_state PID: the state letter in /proc/PID/stat.
-proc_state() {
-	local line rest
-	read -r line 2>/dev/null <"/proc/$1/stat" || return 1
-	rest=${line##*) }
-	echo "${rest%% *}"
-}
-
 # status_field PID KEY: a value of /proc/PID/status.
 status_field() {
 	local k v
@@ -139,7 +128,7 @@ ns_bg() {
 	local pidfile="$T/.nspid.$NS_SEQ"
 	NS_PIDFILE=$pidfile in_ns "$@" &
 	NS_JOB=$!
-	wait_until 20 test -s "$pidfile" || fail "the namespace did not start"
+	wait_for 20 test -s "$pidfile" || fail "the namespace did not start"
 	NS_TIMEOUT_PID=$(<"$pidfile")
 	echo "$NS_TIMEOUT_PID" >>"$T/.pids"
 }
@@ -258,7 +247,7 @@ suite_end_namespaces() {
 	while read -r p; do
 		if kill -0 "$p" 2>/dev/null; then
 			kill -HUP "$p" 2>/dev/null
-			wait_until 10 eval "! kill -0 $p 2>/dev/null"
+			wait_for 10 eval "! kill -0 $p 2>/dev/null"
 		fi
 	done <"$1/.pids"
 }

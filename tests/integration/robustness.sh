@@ -318,7 +318,7 @@ t_closed_stdio_worker() {
 		else
 			ns_bg '"$CG" -w -- sh -c "$1"; exit $?' "$w" >"$T/out.$v" 2>"$T/err.$v"
 		fi
-		wait_until 20 test -e "$T/ready" || fail "$v: the worker never got ready: $(head -c 300 "$T/err.$v")"
+		wait_for 20 test -e "$T/ready" || fail "$v: the worker never got ready: $(head -c 300 "$T/err.$v")"
 		hp=$(ns_init_hostpid) || fail "$v: cannot find cginit's host pid"
 		"$H/sendsig" "$(signum USR1)" "$hp" || fail "$v: cannot signal cginit ($hp)"
 		ns_wait
@@ -351,7 +351,7 @@ t_stderr_closed() {
 		else
 			ns_bg '"$CG" -vvv -w -- sh -c "$1" 2>&-; exit $?' "$w" >"$T/out.$v" 2>"$T/err.$v"
 		fi
-		wait_until 20 test -e "$T/ready" || fail "$v: the worker never got ready: $(head -c 300 "$T/err.$v")"
+		wait_for 20 test -e "$T/ready" || fail "$v: the worker never got ready: $(head -c 300 "$T/err.$v")"
 		hp=$(ns_init_hostpid) || fail "$v: cannot find cginit's host pid"
 		"$H/sendsig" "$(signum USR1)" "$hp" || fail "$v: cannot signal cginit ($hp)"
 		ns_wait
@@ -466,13 +466,13 @@ t_stop_cont_storm() {
 		else
 			ns_bg '"$CG" -- "$H/churn" "$T/ready" "$T/report" 23; exit $?' >"$T/out.$v" 2>"$T/err.$v"
 		fi
-		wait_until 20 test -e "$T/ready" || fail "$v: the worker never got ready: $(head -c 300 "$T/err.$v")"
+		wait_for 20 test -e "$T/ready" || fail "$v: the worker never got ready: $(head -c 300 "$T/err.$v")"
 		hp=$(ns_init_hostpid) || fail "$v: cannot find cginit's host pid"
 		rc=0
 		out=$("$H/stopcont" "$hp" "$STOP_PAIRS") || rc=$?
 		[ "$rc" != 3 ] || fail "$v: SIGSTOP never stopped cginit, so the storm proved nothing: $out"
 		[ "$rc" = 0 ] || fail "$v: $out"
-		case $(proc_state "$hp") in
+		case $(state_of "$hp") in
 		T | t) fail "$v: cginit is stopped after the storm" ;;
 		"" | Z | X) fail "$v: cginit is gone after the storm" ;;
 		esac
@@ -503,7 +503,7 @@ t_signal_flood() {
 	local sigs=("$(signum HUP)" "$(signum USR1)" "$(signum USR2)" "$(signum WINCH)")
 	local names=(hup usr1 usr2 winch)
 	ns_bg 'exec "$CG" -- "$H/churn" "$T/ready" "$T/report" 29' >"$T/out" 2>"$T/err"
-	wait_until 20 test -e "$T/ready" || fail "the worker never got ready: $(head -c 300 "$T/err")"
+	wait_for 20 test -e "$T/ready" || fail "the worker never got ready: $(head -c 300 "$T/err")"
 	hp=$(ns_init_hostpid) || fail "cannot find cginit's host pid"
 	rc=0
 	out=$("$H/sigflood" "$hp" 1000 "$STORM_SECONDS" "${sigs[@]}") || rc=$?

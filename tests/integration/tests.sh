@@ -233,7 +233,7 @@ forward_each() {
 	shift
 	[ "$mode" = outside ] || need nsenter
 	ns_bg 'exec "$CG" -- "$H/recorder" -x 64 "$T/log" "$T/ready"' >"$T/out" 2>"$T/err"
-	wait_until 20 test -e "$T/ready" || fail "the recorder never got ready: $(head -c 300 "$T/err")"
+	wait_for 20 test -e "$T/ready" || fail "the recorder never got ready: $(head -c 300 "$T/err")"
 	local hp
 	hp=$(ns_init_hostpid) || fail "cannot find cginit's host pid"
 	local s st
@@ -254,9 +254,9 @@ forward_each() {
 		else
 			"$H/sendsig" "$s" "$hp" || fail "sendsig $s $hp failed"
 		fi
-		wait_until 20 has_line "$T/log" "$s" ||
+		wait_for 20 has_line "$T/log" "$s" ||
 			fail "signal $s ($(kill -l "$s" 2>/dev/null)) sent to cginit ($mode) never reached the worker; it got: $(tr '\n' ' ' <"$T/log")"
-		st=$(proc_state "$hp") || fail "cginit died after signal $s"
+		st=$(state_of "$hp") || fail "cginit died after signal $s"
 		[ "$st" != T ] && [ "$st" != t ] || fail "cginit is stopped (state $st) after signal $s"
 	done
 	ns_wait
@@ -309,7 +309,7 @@ pgroup_case() {
 	rm -f "$T"/log "$T"/ready "$T"/clog "$T"/cready
 	ns_bg 'exec "$@" -- "$H/recorder" -x 64 -c "$T/clog" "$T/cready" "$T/log" "$T/ready"' "$@" \
 		>"$T/out" 2>"$T/err"
-	wait_until 20 test -e "$T/ready" -a -e "$T/cready" ||
+	wait_for 20 test -e "$T/ready" -a -e "$T/cready" ||
 		fail "$label: the recorders never got ready: $(head -c 300 "$T/err")"
 	local wpid wpgid cpid cpgid
 	read -r wpid wpgid _ <"$T/ready"
@@ -319,11 +319,11 @@ pgroup_case() {
 	local hp
 	hp=$(ns_init_hostpid) || fail "$label: cannot find cginit's host pid"
 	"$H/sendsig" 10 "$hp"
-	wait_until 20 has_line "$T/log" 10 || fail "$label: SIGUSR1 never reached the worker"
+	wait_for 20 has_line "$T/log" 10 || fail "$label: SIGUSR1 never reached the worker"
 	# Then SIGUSR2 straight to the child: if cginit signalled the group, the
 	# SIGUSR1 was already pending on the child and is handled first.
 	nsenter -t "$hp" -p -- "$H/sendsig" 12 "$cpid" || fail "$label: cannot signal the child"
-	wait_until 20 has_line "$T/clog" 12 || fail "$label: the child never recorded SIGUSR2"
+	wait_for 20 has_line "$T/clog" 12 || fail "$label: the child never recorded SIGUSR2"
 	if [ "$group" = yes ]; then
 		[ "$(tr '\n' ' ' <"$T/clog")" = "10 12 " ] ||
 			fail "$label: the worker's child got '$(tr '\n' ' ' <"$T/clog")', not SIGUSR1 then SIGUSR2: not forwarded to the group"
@@ -370,17 +370,17 @@ t_stop_signals() {
 t_fatal_signals_inside() {
 	need nsenter
 	ns_bg 'exec "$CG" -- "$H/recorder" -x 64 "$T/log" "$T/ready"' >"$T/out" 2>"$T/err"
-	wait_until 20 test -e "$T/ready" || fail "the recorder never got ready"
+	wait_for 20 test -e "$T/ready" || fail "the recorder never got ready"
 	local hp s
 	hp=$(ns_init_hostpid) || fail "cannot find cginit's host pid"
 	for s in SEGV ILL ABRT BUS FPE; do
 		nsenter -t "$hp" -p -- "$H/sendsig" "$(signum $s)" 1 || fail "cannot send SIG$s"
-		wait_until 20 has_line "$T/log" "$(signum $s)" || fail "SIG$s sent to PID 1 never reached the worker"
-		[ -e "/proc/$hp" ] && [ "$(proc_state "$hp")" != Z ] || fail "cginit died of SIG$s"
+		wait_for 20 has_line "$T/log" "$(signum $s)" || fail "SIG$s sent to PID 1 never reached the worker"
+		[ -e "/proc/$hp" ] && [ "$(state_of "$hp")" != Z ] || fail "cginit died of SIG$s"
 	done
 	# Still working afterwards.
 	nsenter -t "$hp" -p -- "$H/sendsig" 10 1
-	wait_until 20 has_line "$T/log" 10 || fail "cginit stopped forwarding after the fatal signals"
+	wait_for 20 has_line "$T/log" 10 || fail "cginit stopped forwarding after the fatal signals"
 	"$H/sendsig" 64 "$hp"
 	ns_wait
 	[ "$NS_RC" = 0 ] || fail "cginit exited $NS_RC"
@@ -399,14 +399,14 @@ t_pending_signal() {
 		else
 			ns_bg "$script" >"$T/out" 2>"$T/err"
 		fi
-		wait_until 20 test -e "$T/ready" || fail "$variant: the recorder never got ready: $(head -c 300 "$T/err")"
+		wait_for 20 test -e "$T/ready" || fail "$variant: the recorder never got ready: $(head -c 300 "$T/err")"
 		# The launcher really had it pending (SigPnd or ShdPnd bit 0x200).
 		local pnd
 		pnd=$(awk '/^(SigPnd|ShdPnd):/ { print $2 }' "$T/state" | tr '\n' ' ')
 		local has=0 v
 		for v in $pnd; do (((16#$v & 0x200) != 0)) && has=1; done
 		[ $has = 1 ] || fail "$variant: the launcher did not have SIGUSR1 pending ($pnd)"
-		wait_until 20 has_line "$T/log" 10 ||
+		wait_for 20 has_line "$T/log" 10 ||
 			fail "$variant: the SIGUSR1 pending before the worker existed never reached it (log: $(tr '\n' ' ' <"$T/log"))"
 		[ "$(grep -c '^10$' "$T/log")" = 1 ] || fail "$variant: the worker got SIGUSR1 more than once"
 		local hp
@@ -623,7 +623,7 @@ t_zero_wakeups() {
 		for c in $(children_of "$hp"); do
 			case $(readlink "/proc/$c/exe" 2>/dev/null) in */sleep) w=$c ;; esac
 		done
-		if [ -n "$w" ] && [ "$(proc_state "$hp")" = S ]; then
+		if [ -n "$w" ] && [ "$(state_of "$hp")" = S ]; then
 			case $(cat "/proc/$hp/wchan" 2>/dev/null) in
 			*sigtimedwait* | *sigsuspend* | 0 | "") settled=1 ;;
 			esac
@@ -631,7 +631,7 @@ t_zero_wakeups() {
 		[ $settled = 1 ] && break
 		sleep 0.05
 	done
-	[ $settled = 1 ] || fail "cginit never settled (state $(proc_state "$hp"), wchan $(cat "/proc/$hp/wchan" 2>/dev/null))"
+	[ $settled = 1 ] || fail "cginit never settled (state $(state_of "$hp"), wchan $(cat "/proc/$hp/wchan" 2>/dev/null))"
 	local a b
 	a=$(($(status_field "$hp" voluntary_ctxt_switches) + $(status_field "$hp" nonvoluntary_ctxt_switches)))
 	sleep 3
@@ -752,7 +752,7 @@ t_pdeathsig() {
 t_grace() {
 	# A worker that ignores SIGTERM is killed when the grace expires: 137.
 	ns_bg 'exec "$CG" --grace 0.5 -- "$H/recorder" -i 15 "$T/log" "$T/ready"' >"$T/out" 2>"$T/err"
-	wait_until 20 test -e "$T/ready" || fail "the worker never got ready"
+	wait_for 20 test -e "$T/ready" || fail "the worker never got ready"
 	local hp
 	hp=$(ns_init_hostpid) || fail "cannot find cginit's host pid"
 	kill -TERM "$hp"
@@ -762,7 +762,7 @@ t_grace() {
 	# Without --grace the same worker is left alone: it exits 0 on SIGUSR2.
 	rm -f "$T/ready"
 	ns_bg 'exec "$CG" -- "$H/recorder" -i 15 -x 12 "$T/log2" "$T/ready"' >"$T/out" 2>"$T/err2"
-	wait_until 20 test -e "$T/ready" || fail "the second worker never got ready"
+	wait_for 20 test -e "$T/ready" || fail "the second worker never got ready"
 	hp=$(ns_init_hostpid) || fail "cannot find cginit's host pid"
 	kill -TERM "$hp"
 	kill -USR2 "$hp"
@@ -781,7 +781,7 @@ verbosity_case() {
 	shift 2
 	rm -f "$T/ready" "$T/log"
 	ns_bg 'exec "$@" -- "$H/recorder" -x 10 "$T/log" "$T/ready"' "$@" >"$T/out" 2>"$T/err"
-	wait_until 20 test -e "$T/ready" || fail "$label: the worker never got ready"
+	wait_for 20 test -e "$T/ready" || fail "$label: the worker never got ready"
 	local hp
 	hp=$(ns_init_hostpid) || fail "$label: cannot find cginit's host pid"
 	"$H/sendsig" 10 "$hp"
@@ -815,7 +815,7 @@ t_stdout_clean() {
 	# lines for a forwarded signal, the exit summary; the worker is silent.
 	ns_bg 'exec "$CG" -vvv -w -- sh -c "\"\$H/orphans\" 2 1; exec \"\$H/recorder\" -x 10 \"\$T/log\" \"\$T/ready\""' \
 		>"$T/out" 2>"$T/err"
-	wait_until 20 test -e "$T/ready" || fail "the worker never got ready"
+	wait_for 20 test -e "$T/ready" || fail "the worker never got ready"
 	local hp
 	hp=$(ns_init_hostpid) || fail "cannot find cginit's host pid"
 	"$H/sendsig" 10 "$hp"

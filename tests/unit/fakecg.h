@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <ftw.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -79,6 +80,25 @@ struct fakecg {
 	unsigned long c_magic; /* fstatfs f_type of fds below the mount */
 	struct cg_sys sys;
 };
+
+/* mkdir -p: each component of path in turn, an existing one being fine. */
+static inline void fake_mkdirs(const char *path)
+{
+	char part[PATH_MAX];
+	if (snprintf(part, sizeof(part), "%s", path) >= (int)sizeof(part))
+		abort();
+	for (char *slash = strchr(part + 1, '/');; slash = strchr(slash + 1, '/')) {
+		if (slash)
+			*slash = '\0';
+		if (mkdir(part, 0755) < 0 && errno != EEXIST) {
+			perror(part);
+			abort();
+		}
+		if (!slash)
+			return;
+		*slash = '/';
+	}
+}
 
 static inline void fake_write_text(const char *dir, const char *name, const char *text)
 {
@@ -554,12 +574,10 @@ static inline void fake_init(struct fakecg *f, const char *rel, const char *cont
 	snprintf(f->sysfs, sizeof(f->sysfs), "%s/sysfs", f->root);
 	snprintf(f->proc, sizeof(f->proc), "%s/proc/self", f->root);
 	snprintf(f->procroot, sizeof(f->procroot), "%s/proc", f->root);
-	char cmd[PATH_MAX * 4];
-	snprintf(cmd, sizeof(cmd), "mkdir -p '%s' '%s' '%s%s'", f->proc, f->sysfs, f->mount,
-		 strcmp(rel, "/") ? rel : "");
-	if (system(cmd) != 0)
-		abort();
 	snprintf(f->c_path, sizeof(f->c_path), "%s%s", f->mount, strcmp(rel, "/") ? rel : "");
+	fake_mkdirs(f->proc);
+	fake_mkdirs(f->sysfs);
+	fake_mkdirs(f->c_path);
 	f->has_kill = true;
 	f->clock_step = 1;
 	fake_populate(f, f->c_path, controllers);
@@ -582,11 +600,23 @@ static inline void fake_init(struct fakecg *f, const char *rel, const char *cont
 	f->sys.ctx = f;
 }
 
+static inline int fake_remove_entry(const char *path, const struct stat *st, int type,
+				    struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	/* FTW_DP: a directory, after everything in it (FTW_DEPTH). */
+	if ((type == FTW_DP ? rmdir(path) : unlink(path)) < 0)
+		perror(path);
+	return 0; /* on with the rest, as rm -rf does */
+}
+
+/* rm -rf of the temp dir: depth first, never following a link out of it
+ * (FTW_PHYS). */
 static inline void fake_cleanup(struct fakecg *f)
 {
-	char cmd[PATH_MAX + 32];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->root);
-	if (system(cmd) != 0)
+	if (nftw(f->root, fake_remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0 ||
+	    access(f->root, F_OK) == 0)
 		fprintf(stderr, "cannot remove %s\n", f->root);
 }
 

@@ -13,31 +13,66 @@ static struct fakecg fake;
 static struct cg_names names = {"init", "sandbox", "worker", "jobs"};
 static struct cg_limits no_limits;
 
+/*
+ * What every test starts with, fresh: the fake kernel, a layout for the
+ * bootstrap to fill, an error to read its message from, the default config
+ * to adjust, and fds for C and init/ (for the evacuation and for changing
+ * the tree by hand). The teardown closes every fd they hold, whether the
+ * test passed or failed half-way.
+ */
+static struct cg_layout lay;
+static struct cg_err err;
+static struct cg_config cfg;
+static int c_fd = -1, init_fd = -1;
+
+static struct cg_config default_config(void)
+{
+	struct cg_config defaults = {.names = &names, .jobs_limits = &no_limits,
+				     .sandbox_limits = &no_limits};
+	return defaults;
+}
+
 static void setup(void)
 {
 	fake_init(&fake, "/", ALL_CONTROLLERS, "1\n20\n30\n");
 	cg_verbosity = LOG_ERROR;
+	cg_layout_init(&lay);
+	err = (struct cg_err){0};
+	cfg = default_config();
+	c_fd = init_fd = -1;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
 }
 
 static void teardown(void)
 {
+	cg_layout_close(&lay);
+	close_fd(&c_fd);
+	close_fd(&init_fd);
 	fake_cleanup(&fake);
 }
 
-static struct cg_config default_config(void)
-{
-	struct cg_config cfg = {.names = &names, .jobs_limits = &no_limits,
-				.sandbox_limits = &no_limits};
-	return cfg;
-}
-
-static int probe_and_bootstrap(const struct cg_config *cfg, struct cg_layout *l,
-			       struct cg_err *err)
+/* Probe, then bootstrap with cfg into lay; why it failed is in err. */
+static int probe_and_bootstrap(void)
 {
 	struct cg_probe p;
-	if (cg_probe(&fake.sys, &p, err) < 0)
+	if (cg_probe(&fake.sys, &p, &err) < 0)
 		return -1;
-	return cg_bootstrap(&fake.sys, &p, cfg, l, err);
+	return cg_bootstrap(&fake.sys, &p, &cfg, &lay, &err);
+}
+
+/* C, open in c_fd (the teardown closes it). */
+static int open_c(void)
+{
+	if (c_fd < 0)
+		c_fd = open(fake.c_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_msg(c_fd >= 0, "open %s", fake.c_path);
+	return c_fd;
 }
 
 static const char *in_c(const char *sub, const char *file)
@@ -82,7 +117,6 @@ END_TEST
 START_TEST(test_probe_private_namespace)
 {
 	struct cg_probe p;
-	struct cg_err err = {0};
 	ck_assert_int_eq(cg_probe(&fake.sys, &p, &err), 0);
 	ck_assert_int_eq(p.hier, CG_HIER_V2);
 	ck_assert_str_eq(p.path, fake.mount);
@@ -117,7 +151,6 @@ START_TEST(test_probe_outside_mount_root)
 {
 	fake_set_proc(&fake, "/other", "/docker/abc");
 	struct cg_probe p;
-	struct cg_err err = {0};
 	ck_assert_int_eq(cg_probe(&fake.sys, &p, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "not below the root"));
 }
@@ -132,7 +165,6 @@ START_TEST(test_probe_path_too_long)
 	text[sizeof(text) - 1] = '\0';
 	fake_write_text(fake.proc, "cgroup", text);
 	struct cg_probe p;
-	struct cg_err err = {0};
 	ck_assert_int_eq(cg_probe(&fake.sys, &p, &err), -1);
 	ck_assert_int_eq(err.errnum, ENAMETOOLONG);
 	char out[8];
@@ -149,12 +181,9 @@ START_TEST(test_probe_v1)
 	fake_write_text(fake.proc, "mountinfo",
 			"30 22 0:26 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n");
 	struct cg_probe p;
-	struct cg_err err = {0};
 	ck_assert_int_eq(cg_probe(&fake.sys, &p, &err), 0);
 	ck_assert_int_eq(p.hier, CG_HIER_V1);
-	struct cg_layout l;
-	struct cg_config cfg = default_config();
-	ck_assert_int_eq(cg_bootstrap(&fake.sys, &p, &cfg, &l, &err), -1);
+	ck_assert_int_eq(cg_bootstrap(&fake.sys, &p, &cfg, &lay, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "cgroup v1 host: cginit needs cgroup v2"));
 }
 END_TEST
@@ -171,12 +200,9 @@ START_TEST(test_probe_hybrid)
 		 fake.sysfs, fake.mount);
 	fake_write_text(fake.proc, "mountinfo", text);
 	struct cg_probe p;
-	struct cg_err err = {0};
 	ck_assert_int_eq(cg_probe(&fake.sys, &p, &err), 0);
 	ck_assert_int_eq(p.hier, CG_HIER_HYBRID);
-	struct cg_layout l;
-	struct cg_config cfg = default_config();
-	ck_assert_int_eq(cg_bootstrap(&fake.sys, &p, &cfg, &l, &err), -1);
+	ck_assert_int_eq(cg_bootstrap(&fake.sys, &p, &cfg, &lay, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "hybrid"));
 	/* Nothing was written. */
 	ck_assert_int_eq(fake.moves, 0);
@@ -190,10 +216,7 @@ END_TEST
 START_TEST(test_readonly_refused_with_fix)
 {
 	fake.readonly = true;
-	struct cg_layout l;
-	struct cg_err err = {0};
-	struct cg_config cfg = default_config();
-	ck_assert_int_eq(probe_and_bootstrap(&cfg, &l, &err), -1);
+	ck_assert_int_eq(probe_and_bootstrap(), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "read-only"));
 	ck_assert_ptr_nonnull(strstr(err.msg, "--privileged"));
 	ck_assert_ptr_nonnull(strstr(err.msg, "unmask=/sys/fs/cgroup"));
@@ -203,8 +226,9 @@ END_TEST
 
 /* ---- evacuation --------------------------------------------------------------- */
 
-/* The evacuation's target in the fake: C and its init/. */
-static const struct cg_evacuation *evac(int c_fd, int init_fd)
+/* The evacuation's target in the fake: C and its init/, in c_fd and
+ * init_fd. */
+static const struct cg_evacuation *evac(void)
 {
 	static struct cg_evacuation ev;
 	static char init_path[PATH_MAX + 8];
@@ -213,20 +237,19 @@ static const struct cg_evacuation *evac(int c_fd, int init_fd)
 	return &ev;
 }
 
-static int open_c_and_init(int *c_fd, int *init_fd)
+/* Makes init/ in C and opens both, into c_fd and init_fd. */
+static void open_c_and_init(void)
 {
-	*c_fd = open(fake.c_path, O_RDONLY | O_DIRECTORY);
-	fake.sys.make_dir(&fake, *c_fd, "init");
-	*init_fd = openat(*c_fd, "init", O_RDONLY | O_DIRECTORY);
-	return *c_fd >= 0 && *init_fd >= 0 ? 0 : -1;
+	fake.sys.make_dir(&fake, open_c(), "init");
+	init_fd = openat(c_fd, "init", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_msg(init_fd >= 0, "open %s/init", fake.c_path);
 }
 
 START_TEST(test_evacuate_all)
 {
-	int c_fd, init_fd;
 	unsigned moved = 0;
-	ck_assert_int_eq(open_c_and_init(&c_fd, &init_fd), 0);
-	ck_assert_int_eq(cg_evacuate(&fake.sys, evac(c_fd, init_fd), &moved, NULL), 0);
+	open_c_and_init();
+	ck_assert_int_eq(cg_evacuate(&fake.sys, evac(), &moved, NULL), 0);
 	ck_assert_uint_eq(moved, 3);
 	ck_assert_str_eq(in_c("", "cgroup.procs"), "");
 	ck_assert_str_eq(in_c("init", "cgroup.procs"), "1\n20\n30\n");
@@ -245,11 +268,10 @@ static void spawn_once(struct fakecg *f, long pid)
 
 START_TEST(test_evacuate_pids_appearing)
 {
-	int c_fd, init_fd;
 	unsigned moved = 0;
 	fake.on_move = spawn_once;
-	ck_assert_int_eq(open_c_and_init(&c_fd, &init_fd), 0);
-	ck_assert_int_eq(cg_evacuate(&fake.sys, evac(c_fd, init_fd), &moved, NULL), 0);
+	open_c_and_init();
+	ck_assert_int_eq(cg_evacuate(&fake.sys, evac(), &moved, NULL), 0);
 	ck_assert_uint_eq(moved, 5);
 	ck_assert_str_eq(in_c("", "cgroup.procs"), "");
 }
@@ -257,11 +279,10 @@ END_TEST
 
 START_TEST(test_evacuate_vanished_pid_is_skipped)
 {
-	int c_fd, init_fd;
 	unsigned moved = 0;
 	fake_add_fault(&fake, "cgroup.procs", 20, ESRCH, 1);
-	ck_assert_int_eq(open_c_and_init(&c_fd, &init_fd), 0);
-	ck_assert_int_eq(cg_evacuate(&fake.sys, evac(c_fd, init_fd), &moved, NULL), 0);
+	open_c_and_init();
+	ck_assert_int_eq(cg_evacuate(&fake.sys, evac(), &moved, NULL), 0);
 	ck_assert_uint_eq(moved, 2);
 	ck_assert_str_eq(in_c("init", "cgroup.procs"), "1\n30\n");
 }
@@ -269,11 +290,10 @@ END_TEST
 
 START_TEST(test_evacuate_einval_is_retried)
 {
-	int c_fd, init_fd;
 	unsigned moved = 0;
 	fake_add_fault(&fake, "cgroup.procs", 30, EINVAL, 3);
-	ck_assert_int_eq(open_c_and_init(&c_fd, &init_fd), 0);
-	ck_assert_int_eq(cg_evacuate(&fake.sys, evac(c_fd, init_fd), &moved, NULL), 0);
+	open_c_and_init();
+	ck_assert_int_eq(cg_evacuate(&fake.sys, evac(), &moved, NULL), 0);
 	ck_assert_uint_eq(moved, 3);
 	ck_assert_str_eq(in_c("", "cgroup.procs"), "");
 }
@@ -281,12 +301,10 @@ END_TEST
 
 START_TEST(test_evacuate_other_error_fails)
 {
-	int c_fd, init_fd;
 	unsigned moved = 0;
-	struct cg_err err = {0};
 	fake_add_fault(&fake, "cgroup.procs", 20, EACCES, -1);
-	ck_assert_int_eq(open_c_and_init(&c_fd, &init_fd), 0);
-	ck_assert_int_eq(cg_evacuate(&fake.sys, evac(c_fd, init_fd), &moved, &err), -1);
+	open_c_and_init();
+	ck_assert_int_eq(cg_evacuate(&fake.sys, evac(), &moved, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "move pid 20"));
 	ck_assert_ptr_nonnull(strstr(err.msg, cg_strerror(EACCES)));
 }
@@ -294,12 +312,10 @@ END_TEST
 
 START_TEST(test_evacuate_foreign_pid_is_reported)
 {
-	int c_fd, init_fd;
 	unsigned moved = 0;
-	struct cg_err err = {0};
 	fake_write_text(fake.c_path, "cgroup.procs", "0\n7\n");
-	ck_assert_int_eq(open_c_and_init(&c_fd, &init_fd), 0);
-	ck_assert_int_eq(cg_evacuate(&fake.sys, evac(c_fd, init_fd), &moved, &err), -1);
+	open_c_and_init();
+	ck_assert_int_eq(cg_evacuate(&fake.sys, evac(), &moved, &err), -1);
 	ck_assert_uint_eq(moved, 1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "another pid namespace"));
 	/* "0" must never be written: it would move cginit itself. */
@@ -314,12 +330,10 @@ static void spawn_forever(struct fakecg *f, long pid)
 
 START_TEST(test_evacuate_is_bounded)
 {
-	int c_fd, init_fd;
 	unsigned moved = 0;
-	struct cg_err err = {0};
 	fake.on_move = spawn_forever;
-	ck_assert_int_eq(open_c_and_init(&c_fd, &init_fd), 0);
-	ck_assert_int_eq(cg_evacuate(&fake.sys, evac(c_fd, init_fd), &moved, &err), -1);
+	open_c_and_init();
+	ck_assert_int_eq(cg_evacuate(&fake.sys, evac(), &moved, &err), -1);
 	ck_assert_int_eq(err.errnum, EBUSY);
 	ck_assert_ptr_nonnull(strstr(err.msg, "still holds processes"));
 	ck_assert_uint_le(fake.moves, 3 * CG_EVACUATE_ROUNDS + 3);
@@ -328,13 +342,11 @@ END_TEST
 
 START_TEST(test_evacuate_time_bound)
 {
-	int c_fd, init_fd;
 	unsigned moved = 0;
-	struct cg_err err = {0};
 	fake.on_move = spawn_forever;
 	fake.clock_step = CG_EVACUATE_TIMEOUT_MS; /* every call: the bound */
-	ck_assert_int_eq(open_c_and_init(&c_fd, &init_fd), 0);
-	ck_assert_int_eq(cg_evacuate(&fake.sys, evac(c_fd, init_fd), &moved, &err), -1);
+	open_c_and_init();
+	ck_assert_int_eq(cg_evacuate(&fake.sys, evac(), &moved, &err), -1);
 	ck_assert_uint_le(fake.moves, 6);
 }
 END_TEST
@@ -355,11 +367,9 @@ START_TEST(test_kernel_threads_only_checked_in_the_real_root)
 	/* A container's C is never the real root: a pid whose stat says
 	 * kernel thread (a fake one here) is moved like any other. */
 	fake_set_stat(&fake, 20, "kworker", 0x00208040);
-	int c_fd = open(fake.c_path, O_RDONLY | O_DIRECTORY);
-	fake.sys.make_dir(&fake, c_fd, "init");
-	int init_fd = openat(c_fd, "init", O_RDONLY | O_DIRECTORY);
+	open_c_and_init();
 	unsigned moved = 0;
-	ck_assert_int_eq(cg_evacuate(&fake.sys, evac(c_fd, init_fd), &moved, NULL), 0);
+	ck_assert_int_eq(cg_evacuate(&fake.sys, evac(), &moved, NULL), 0);
 	ck_assert_uint_eq(moved, 3);
 }
 END_TEST
@@ -375,14 +385,10 @@ START_TEST(test_kernel_threads_stay_in_the_root)
 	fake_set_stat(&fake, 2, "kthreadd", 0x00208040);
 	fake_set_stat(&fake, 3, "rcu_gp", 0x04208060);
 	fake_set_stat(&fake, 40, "sh", 0x00400100);
-	struct cg_layout l;
-	struct cg_err err = {0};
-	struct cg_config cfg = default_config();
-	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
+	ck_assert_msg(probe_and_bootstrap() == 0, "%s", err.msg);
 	ck_assert_str_eq(in_c("init", "cgroup.procs"), "1\n40\n");
 	ck_assert_str_eq(in_c("", "cgroup.procs"), "2\n3\n");
 	ck_assert_str_eq(in_c("", "cgroup.subtree_control"), "cpu memory pids\n");
-	cg_layout_close(&l);
 }
 END_TEST
 
@@ -390,25 +396,22 @@ END_TEST
 
 START_TEST(test_bootstrap_layout)
 {
-	struct cg_layout l;
-	struct cg_err err = {0};
-	struct cg_config cfg = default_config();
-	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
+	ck_assert_msg(probe_and_bootstrap() == 0, "%s", err.msg);
 	ck_assert_str_eq(in_c("", "cgroup.procs"), "");
 	ck_assert_str_eq(in_c("init", "cgroup.procs"), "1\n20\n30\n");
 	ck_assert_str_eq(in_c("", "cgroup.subtree_control"), "cpu memory pids\n");
 	ck_assert_str_eq(in_c("sandbox", "cgroup.subtree_control"), "cpu memory pids\n");
 	ck_assert_str_eq(in_c("sandbox/jobs", "cgroup.subtree_control"), "cpu memory pids\n");
 	ck_assert_str_eq(in_c("sandbox/worker", "cgroup.subtree_control"), "");
-	ck_assert_str_eq(l.c_path, fake.c_path);
+	ck_assert_str_eq(lay.c_path, fake.c_path);
 	char want[PATH_MAX * 2];
 	snprintf(want, sizeof(want), "%s/sandbox/jobs", fake.c_path);
-	ck_assert_str_eq(l.jobs_path, want);
-	ck_assert_str_eq(l.controllers, "cpu memory pids");
-	ck_assert_int_ge(l.worker_fd, 0);
-	ck_assert_int_ge(l.sandbox_fd, 0);
-	cg_layout_close(&l);
-	ck_assert_int_eq(l.worker_fd, -1);
+	ck_assert_str_eq(lay.jobs_path, want);
+	ck_assert_str_eq(lay.controllers, "cpu memory pids");
+	ck_assert_int_ge(lay.worker_fd, 0);
+	ck_assert_int_ge(lay.sandbox_fd, 0);
+	cg_layout_close(&lay);
+	ck_assert_int_eq(lay.worker_fd, -1);
 }
 END_TEST
 
@@ -417,48 +420,34 @@ START_TEST(test_bootstrap_host_namespace_stays_inside_c)
 	fake_cleanup(&fake);
 	fake_init(&fake, "/docker/abc", ALL_CONTROLLERS, "1\n");
 	fake_write_text(fake.mount, "cgroup.procs", "99\n");
-	struct cg_layout l;
-	struct cg_err err = {0};
-	struct cg_config cfg = default_config();
-	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
+	ck_assert_msg(probe_and_bootstrap() == 0, "%s", err.msg);
 	/* The real root is untouched. */
 	ck_assert_str_eq(fake_read_text(fake.mount, "cgroup.procs"), "99\n");
 	ck_assert_str_eq(in_c("init", "cgroup.procs"), "1\n");
-	cg_layout_close(&l);
 }
 END_TEST
 
 START_TEST(test_enable_ebusy_then_retry)
 {
-	struct cg_layout l;
-	struct cg_err err = {0};
-	struct cg_config cfg = default_config();
 	/* A process joins C after the evacuation; the first enable fails. */
 	fake_add_fault(&fake, "cgroup.subtree_control", 0, EBUSY, 1);
-	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
+	ck_assert_msg(probe_and_bootstrap() == 0, "%s", err.msg);
 	ck_assert_str_eq(in_c("", "cgroup.subtree_control"), "cpu memory pids\n");
-	cg_layout_close(&l);
 }
 END_TEST
 
 START_TEST(test_enable_ebusy_is_bounded)
 {
-	struct cg_layout l;
-	struct cg_err err = {0};
-	struct cg_config cfg = default_config();
 	fake_add_fault(&fake, "cgroup.subtree_control", 0, EBUSY, -1);
-	ck_assert_int_eq(probe_and_bootstrap(&cfg, &l, &err), -1);
+	ck_assert_int_eq(probe_and_bootstrap(), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "no internal process constraint"));
 }
 END_TEST
 
 START_TEST(test_enable_einval_names_realtime_tasks)
 {
-	struct cg_layout l;
-	struct cg_err err = {0};
-	struct cg_config cfg = default_config();
 	fake_add_fault(&fake, "cgroup.subtree_control", 0, EINVAL, 1);
-	ck_assert_int_eq(probe_and_bootstrap(&cfg, &l, &err), -1);
+	ck_assert_int_eq(probe_and_bootstrap(), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "realtime"));
 	ck_assert_ptr_nonnull(strstr(err.msg, "chrt -o"));
 	ck_assert_ptr_nonnull(strstr(err.msg, fake.c_path));
@@ -469,12 +458,9 @@ START_TEST(test_evacuation_messages_carry_paths)
 {
 	/* The configured names, not a hard-coded "C" or "init/". */
 	struct cg_names n = {"boot", "box", "main", "tasks"};
-	struct cg_layout l;
-	struct cg_err err = {0};
-	struct cg_config cfg = default_config();
 	cfg.names = &n;
 	fake_add_fault(&fake, "cgroup.procs", 20, EIO, -1);
-	ck_assert_int_eq(probe_and_bootstrap(&cfg, &l, &err), -1);
+	ck_assert_int_eq(probe_and_bootstrap(), -1);
 	char want[PATH_MAX * 2];
 	snprintf(want, sizeof(want), "move pid 20 into %s/boot/cgroup.procs", fake.c_path);
 	ck_assert_msg(strstr(err.msg, want), "'%s' lacks '%s'", err.msg, want);
@@ -483,11 +469,8 @@ END_TEST
 
 START_TEST(test_enable_eopnotsupp)
 {
-	struct cg_layout l;
-	struct cg_err err = {0};
-	struct cg_config cfg = default_config();
 	fake_add_fault(&fake, "cgroup.subtree_control", 0, EOPNOTSUPP, -1);
-	ck_assert_int_eq(probe_and_bootstrap(&cfg, &l, &err), -1);
+	ck_assert_int_eq(probe_and_bootstrap(), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "threaded"));
 	ck_assert_ptr_nonnull(strstr(err.msg, "+cpu +memory +pids"));
 }
@@ -495,11 +478,8 @@ END_TEST
 
 START_TEST(test_threaded_c_is_refused)
 {
-	struct cg_layout l;
-	struct cg_err err = {0};
-	struct cg_config cfg = default_config();
 	fake_write_text(fake.c_path, "cgroup.type", "domain threaded\n");
-	ck_assert_int_eq(probe_and_bootstrap(&cfg, &l, &err), -1);
+	ck_assert_int_eq(probe_and_bootstrap(), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "domain threaded"));
 	ck_assert_int_eq(fake.moves, 0);
 }
@@ -507,11 +487,8 @@ END_TEST
 
 START_TEST(test_missing_controller_named)
 {
-	struct cg_layout l;
-	struct cg_err err = {0};
-	struct cg_config cfg = default_config();
 	fake_write_text(fake.c_path, "cgroup.controllers", "cpuset cpu io pids\n");
-	ck_assert_int_eq(probe_and_bootstrap(&cfg, &l, &err), -1);
+	ck_assert_int_eq(probe_and_bootstrap(), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "controller memory not delegated by the parent cgroup"));
 	/* Nothing half-enabled. */
 	ck_assert_str_eq(in_c("", "cgroup.subtree_control"), "");
@@ -520,37 +497,27 @@ END_TEST
 
 START_TEST(test_cpu_not_fooled_by_cpuset)
 {
-	struct cg_layout l;
-	struct cg_err err = {0};
-	struct cg_config cfg = default_config();
 	fake_write_text(fake.c_path, "cgroup.controllers", "cpuset memory pids\n");
-	ck_assert_int_eq(probe_and_bootstrap(&cfg, &l, &err), -1);
+	ck_assert_int_eq(probe_and_bootstrap(), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "controller cpu not delegated"));
 }
 END_TEST
 
 START_TEST(test_readback_whole_tokens)
 {
-	struct cg_layout l;
-	struct cg_err err = {0};
-	struct cg_config cfg = default_config();
 	fake.subtree_readback = "cpuset memory pids\n";
-	ck_assert_int_eq(probe_and_bootstrap(&cfg, &l, &err), -1);
+	ck_assert_int_eq(probe_and_bootstrap(), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "controller cpu missing"));
 }
 END_TEST
 
 START_TEST(test_optional_controller_skipped)
 {
-	struct cg_layout l;
-	struct cg_err err = {0};
-	struct cg_config cfg = default_config();
 	cfg.extra_controllers = "io,rdma";
 	fake_write_text(fake.c_path, "cgroup.controllers", "cpu io memory pids\n");
-	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
+	ck_assert_msg(probe_and_bootstrap() == 0, "%s", err.msg);
 	ck_assert_str_eq(in_c("", "cgroup.subtree_control"), "cpu memory pids io\n");
 	ck_assert_str_eq(in_c("sandbox/jobs", "cgroup.subtree_control"), "cpu memory pids io\n");
-	cg_layout_close(&l);
 }
 END_TEST
 
@@ -558,12 +525,9 @@ END_TEST
 
 START_TEST(test_jobs_limits)
 {
-	struct cg_layout l;
-	struct cg_err err = {0};
 	struct cg_limits lim = {"64M", "128", "50000 100000", "20", "3"};
-	struct cg_config cfg = default_config();
 	cfg.jobs_limits = &lim;
-	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
+	ck_assert_msg(probe_and_bootstrap() == 0, "%s", err.msg);
 	ck_assert_str_eq(in_c("sandbox/jobs", "memory.max"), "64M");
 	ck_assert_str_eq(in_c("sandbox/jobs", "pids.max"), "128");
 	ck_assert_str_eq(in_c("sandbox/jobs", "cpu.max"), "50000 100000");
@@ -571,19 +535,15 @@ START_TEST(test_jobs_limits)
 	ck_assert_str_eq(in_c("sandbox/jobs", "cgroup.max.depth"), "3");
 	/* Not on sandbox/: those are --sandbox-*'s. */
 	ck_assert_str_eq(in_c("sandbox", "pids.max"), "max\n");
-	cg_layout_close(&l);
 }
 END_TEST
 
 START_TEST(test_limit_failure_named)
 {
-	struct cg_layout l;
-	struct cg_err err = {0};
 	struct cg_limits lim = {NULL, "128", NULL, NULL, NULL};
-	struct cg_config cfg = default_config();
 	cfg.jobs_limits = &lim;
 	fake_add_fault(&fake, "pids.max", 0, EINVAL, -1);
-	ck_assert_int_eq(probe_and_bootstrap(&cfg, &l, &err), -1);
+	ck_assert_int_eq(probe_and_bootstrap(), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "pids.max"));
 	ck_assert_ptr_nonnull(strstr(err.msg, "'128'"));
 }
@@ -622,22 +582,22 @@ static void assert_root_owns_all_but(const char *sub, const char *except)
 	ck_assert_uint_gt(files, 5);
 }
 
-static int bootstrap_delegated(uid_t uid, gid_t gid, struct cg_layout *l)
+/* A bootstrap that delegates to uid:gid, into lay; cfg is left as it was,
+ * so that a rerun with it delegates nothing. */
+static void bootstrap_delegated(uid_t uid, gid_t gid)
 {
-	struct cg_err err = {0};
-	struct cg_config cfg = default_config();
+	struct cg_config plain = cfg;
 	cfg.delegate = true;
 	cfg.uid = uid;
 	cfg.gid = gid;
-	int rc = probe_and_bootstrap(&cfg, l, &err);
+	int rc = probe_and_bootstrap();
+	cfg = plain;
 	ck_assert_msg(rc == 0, "%s", err.msg);
-	return rc;
 }
 
 START_TEST(test_delegation_is_minimal)
 {
-	struct cg_layout l;
-	bootstrap_delegated(1234, 5678, &l);
+	bootstrap_delegated(1234, 5678);
 	/* What a sandboxer needs: the common ancestor's cgroup.procs, for a
 	 * move from worker/ into jobs/<job>, and jobs/ itself, for mkdir. */
 	assert_owner("sandbox", "cgroup.procs", 1234, 5678);
@@ -654,43 +614,36 @@ START_TEST(test_delegation_is_minimal)
 	assert_owner("sandbox/jobs", "memory.oom.group", 0, 0);
 	assert_owner("", "cgroup.procs", 0, 0);
 	assert_owner("init", "", 0, 0);
-	cg_layout_close(&l);
 }
 END_TEST
 
 START_TEST(test_rerun_takes_back_what_was_given_away)
 {
-	struct cg_layout l;
-	bootstrap_delegated(1234, 5678, &l);
-	cg_layout_close(&l);
+	bootstrap_delegated(1234, 5678);
+	cg_layout_close(&lay);
 	/* An older cginit gave the worker far more: a rerun puts every file
 	 * of the layout back in root's hands, and here delegates nothing. */
-	int fd = open(fake.c_path, O_RDONLY | O_DIRECTORY);
+	int fd = open_c();
 	ck_assert_int_eq(fake_chown_at(&fake, fd, "sandbox", 1234, 5678), 0);
 	ck_assert_int_eq(fake_chown_at(&fake, fd, "sandbox/cgroup.subtree_control", 1234, 5678), 0);
 	ck_assert_int_eq(fake_chown_at(&fake, fd, "sandbox/jobs/pids.max", 1234, 5678), 0);
 	ck_assert_int_eq(fake_chown_at(&fake, fd, "sandbox/worker/cgroup.procs", 1234, 5678), 0);
-	close(fd);
-	struct cg_err err = {0};
-	struct cg_config cfg = default_config();
-	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
+	ck_assert_msg(probe_and_bootstrap() == 0, "%s", err.msg);
 	assert_owner("sandbox", "", 0, 0);
 	assert_root_owns_all_but("sandbox", NULL);
 	assert_root_owns_all_but("sandbox/worker", NULL);
 	assert_root_owns_all_but("sandbox/jobs", NULL);
 	assert_owner("sandbox/jobs", "", 0, 0);
-	cg_layout_close(&l);
 }
 END_TEST
 
 START_TEST(test_stray_cgroups_are_taken_back)
 {
-	struct cg_layout l;
-	bootstrap_delegated(1234, 5678, &l);
-	cg_layout_close(&l);
+	bootstrap_delegated(1234, 5678);
+	cg_layout_close(&lay);
 	/* What a worker of an older version could make: sandbox/evil beside
 	 * jobs/, and worker/sub, each a place under no jobs/ limit. */
-	int fd = open(fake.c_path, O_RDONLY | O_DIRECTORY);
+	int fd = open_c();
 	const char *made[] = {"sandbox/evil", "sandbox/evil/deeper", "sandbox/.hidden",
 			      "sandbox/worker/sub"};
 	for (size_t i = 0; i < sizeof(made) / sizeof(made[0]); i++) {
@@ -700,42 +653,34 @@ START_TEST(test_stray_cgroups_are_taken_back)
 		snprintf(procs, sizeof(procs), "%s/cgroup.procs", made[i]);
 		ck_assert_int_eq(fake_chown_at(&fake, fd, procs, 1234, 5678), 0);
 	}
-	close(fd);
-	bootstrap_delegated(1234, 5678, &l);
+	bootstrap_delegated(1234, 5678);
 	for (size_t i = 0; i < sizeof(made) / sizeof(made[0]); i++) {
 		assert_owner(made[i], "", 0, 0);
 		assert_owner(made[i], "cgroup.procs", 0, 0);
 	}
-	cg_layout_close(&l);
 }
 END_TEST
 
 START_TEST(test_job_cgroups_keep_their_owner)
 {
-	struct cg_layout l;
-	bootstrap_delegated(1234, 5678, &l);
-	cg_layout_close(&l);
+	bootstrap_delegated(1234, 5678);
+	cg_layout_close(&lay);
 	/* A job cgroup the worker made between two runs stays the worker's. */
-	int fd = open(fake.c_path, O_RDONLY | O_DIRECTORY);
+	int fd = open_c();
 	ck_assert_int_eq(fake_make_dir(&fake, fd, "sandbox/jobs/job1"), 0);
 	ck_assert_int_eq(fake_chown_at(&fake, fd, "sandbox/jobs/job1", 1234, 5678), 0);
-	close(fd);
-	bootstrap_delegated(1234, 5678, &l);
+	bootstrap_delegated(1234, 5678);
 	assert_owner("sandbox/jobs/job1", "", 1234, 5678);
-	cg_layout_close(&l);
 }
 END_TEST
 
 START_TEST(test_chown_failure_named)
 {
-	struct cg_layout l;
-	struct cg_err err = {0};
-	struct cg_config cfg = default_config();
 	cfg.delegate = true;
 	cfg.uid = 1000;
 	cfg.gid = 1000;
 	fake_add_fault(&fake, "chown", 0, EPERM, -1);
-	ck_assert_int_eq(probe_and_bootstrap(&cfg, &l, &err), -1);
+	ck_assert_int_eq(probe_and_bootstrap(), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "chown"));
 	ck_assert_ptr_nonnull(strstr(err.msg, fake.c_path));
 	ck_assert_int_eq(err.errnum, EPERM);
@@ -744,14 +689,11 @@ END_TEST
 
 START_TEST(test_sandbox_limits)
 {
-	struct cg_layout l;
-	struct cg_err err = {0};
 	struct cg_limits jobs = {"32M", "16", NULL, NULL, NULL};
 	struct cg_limits box = {"64M", "64", "100000 100000", "50", "4"};
-	struct cg_config cfg = default_config();
 	cfg.jobs_limits = &jobs;
 	cfg.sandbox_limits = &box;
-	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
+	ck_assert_msg(probe_and_bootstrap() == 0, "%s", err.msg);
 	ck_assert_str_eq(in_c("sandbox", "memory.max"), "64M");
 	ck_assert_str_eq(in_c("sandbox", "pids.max"), "64");
 	ck_assert_str_eq(in_c("sandbox", "cpu.max"), "100000 100000");
@@ -760,59 +702,47 @@ START_TEST(test_sandbox_limits)
 	ck_assert_str_eq(in_c("sandbox/jobs", "memory.max"), "32M");
 	ck_assert_str_eq(in_c("sandbox/jobs", "pids.max"), "16");
 	assert_owner("sandbox", "pids.max", 0, 0);
-	cg_layout_close(&l);
 }
 END_TEST
 
 START_TEST(test_sandbox_memory_defaults_below_a_limited_c)
 {
-	struct cg_layout l;
-	struct cg_err err = {0};
-	struct cg_config cfg = default_config();
 	/* 48 MiB for the container: sandbox/ gets 32, init/ keeps 16. */
 	fake_write_text(fake.c_path, "memory.max", "50331648\n");
-	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
+	ck_assert_msg(probe_and_bootstrap() == 0, "%s", err.msg);
 	ck_assert_str_eq(in_c("sandbox", "memory.max"), "33554432");
-	cg_layout_close(&l);
+	cg_layout_close(&lay);
 	/* 8 GiB: a sixteenth is kept. */
 	fake_write_text(fake.c_path, "memory.max", "8589934592\n");
-	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
+	ck_assert_msg(probe_and_bootstrap() == 0, "%s", err.msg);
 	ck_assert_str_eq(in_c("sandbox", "memory.max"), "8053063680");
-	cg_layout_close(&l);
+	cg_layout_close(&lay);
 	/* --sandbox-memory-max wins, "max" included. */
 	struct cg_limits box = {"max", NULL, NULL, NULL, NULL};
 	cfg.sandbox_limits = &box;
-	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
+	ck_assert_msg(probe_and_bootstrap() == 0, "%s", err.msg);
 	ck_assert_str_eq(in_c("sandbox", "memory.max"), "max");
-	cg_layout_close(&l);
 }
 END_TEST
 
 START_TEST(test_sandbox_memory_default_needs_room)
 {
-	struct cg_layout l;
-	struct cg_err err = {0};
-	struct cg_config cfg = default_config();
 	/* No limit on C, or one too small to split: no default. */
-	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
+	ck_assert_msg(probe_and_bootstrap() == 0, "%s", err.msg);
 	ck_assert_str_eq(in_c("sandbox", "memory.max"), "max\n");
-	cg_layout_close(&l);
+	cg_layout_close(&lay);
 	fake_write_text(fake.c_path, "memory.max", "20971520\n");
-	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
+	ck_assert_msg(probe_and_bootstrap() == 0, "%s", err.msg);
 	ck_assert_str_eq(in_c("sandbox", "memory.max"), "max\n");
-	cg_layout_close(&l);
 }
 END_TEST
 
 START_TEST(test_sandbox_limit_failure_named)
 {
-	struct cg_layout l;
-	struct cg_err err = {0};
 	struct cg_limits box = {NULL, NULL, NULL, NULL, "7"};
-	struct cg_config cfg = default_config();
 	cfg.sandbox_limits = &box;
 	fake_add_fault(&fake, "cgroup.max.depth", 0, EINVAL, -1);
-	ck_assert_int_eq(probe_and_bootstrap(&cfg, &l, &err), -1);
+	ck_assert_int_eq(probe_and_bootstrap(), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "'7'"));
 	ck_assert_ptr_nonnull(strstr(err.msg, "sandbox/cgroup.max.depth"));
 }
@@ -825,7 +755,7 @@ START_TEST(test_probe_refuses_dotdot)
 	for (size_t i = 0; i < sizeof(outside) / sizeof(outside[0]); i++) {
 		fake_set_proc(&fake, outside[i], "/");
 		struct cg_probe p;
-		struct cg_err err = {0};
+		err = (struct cg_err){0};
 		ck_assert_msg(cg_probe(&fake.sys, &p, &err) == -1, "accepted %s", outside[i]);
 		ck_assert_ptr_nonnull(strstr(err.msg, "outside its cgroup namespace"));
 	}
@@ -834,7 +764,7 @@ START_TEST(test_probe_refuses_dotdot)
 	for (size_t i = 0; i < sizeof(inside) / sizeof(inside[0]); i++) {
 		fake_set_proc(&fake, inside[i], "/");
 		struct cg_probe p;
-		struct cg_err err = {0};
+		err = (struct cg_err){0};
 		ck_assert_msg(cg_probe(&fake.sys, &p, &err) == 0, "%s: %s", inside[i], err.msg);
 	}
 }
@@ -843,10 +773,7 @@ END_TEST
 START_TEST(test_c_must_be_cgroup2)
 {
 	fake.c_magic = 0x01021994UL; /* a tmpfs mounted where C should be */
-	struct cg_layout l;
-	struct cg_err err = {0};
-	struct cg_config cfg = default_config();
-	ck_assert_int_eq(probe_and_bootstrap(&cfg, &l, &err), -1);
+	ck_assert_int_eq(probe_and_bootstrap(), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "not on a cgroup2 filesystem"));
 	ck_assert_int_eq(fake.moves, 0);
 }
@@ -876,33 +803,25 @@ END_TEST
 START_TEST(test_custom_names)
 {
 	struct cg_names n = {"boot", "box", "main", "tasks"};
-	struct cg_layout l;
-	struct cg_err err = {0};
-	struct cg_config cfg = default_config();
 	cfg.names = &n;
-	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
+	ck_assert_msg(probe_and_bootstrap() == 0, "%s", err.msg);
 	ck_assert_str_eq(in_c("boot", "cgroup.procs"), "1\n20\n30\n");
 	ck_assert_ptr_nonnull(in_c("box/main", "cgroup.procs"));
 	ck_assert_str_eq(in_c("box/tasks", "cgroup.subtree_control"), "cpu memory pids\n");
-	cg_layout_close(&l);
 }
 END_TEST
 
 START_TEST(test_idempotent_rerun)
 {
-	struct cg_layout l;
-	struct cg_err err = {0};
-	struct cg_config cfg = default_config();
-	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
-	cg_layout_close(&l);
+	ck_assert_msg(probe_and_bootstrap() == 0, "%s", err.msg);
+	cg_layout_close(&lay);
 	unsigned moves = fake.moves;
 	/* Any further subtree_control write would fail: nothing needs one. */
 	fake_add_fault(&fake, "cgroup.subtree_control", 0, EIO, -1);
-	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
+	ck_assert_msg(probe_and_bootstrap() == 0, "%s", err.msg);
 	ck_assert_uint_eq(fake.moves, moves);
-	ck_assert_uint_eq(l.moved, 0);
+	ck_assert_uint_eq(lay.moved, 0);
 	ck_assert_str_eq(in_c("", "cgroup.subtree_control"), "cpu memory pids\n");
-	cg_layout_close(&l);
 }
 END_TEST
 
@@ -910,25 +829,17 @@ END_TEST
 
 START_TEST(test_enter_writes_zero)
 {
-	struct cg_layout l;
-	struct cg_err err = {0};
-	struct cg_config cfg = default_config();
-	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
-	ck_assert_int_eq(cg_enter(&fake.sys, l.worker_fd, l.worker_path), 0);
+	ck_assert_msg(probe_and_bootstrap() == 0, "%s", err.msg);
+	ck_assert_int_eq(cg_enter(&fake.sys, lay.worker_fd, lay.worker_path), 0);
 	ck_assert_str_eq(in_c("sandbox/worker", "cgroup.procs"), "0\n");
-	cg_layout_close(&l);
 }
 END_TEST
 
 START_TEST(test_kill_uses_cgroup_kill)
 {
-	struct cg_layout l;
-	struct cg_err err = {0};
-	struct cg_config cfg = default_config();
-	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
-	ck_assert_int_eq(cg_kill_tree(&fake.sys, l.sandbox_fd, l.sandbox_path), 0);
+	ck_assert_msg(probe_and_bootstrap() == 0, "%s", err.msg);
+	ck_assert_int_eq(cg_kill_tree(&fake.sys, lay.sandbox_fd, lay.sandbox_path), 0);
 	ck_assert_uint_eq(fake.kills, 1);
-	cg_layout_close(&l);
 }
 END_TEST
 
@@ -954,87 +865,68 @@ static bool was_killed(long pid)
 START_TEST(test_kill_fallback_signals_each_pid)
 {
 	fake.has_kill = false; /* a kernel before 5.14 */
-	struct cg_layout l;
-	struct cg_err err = {0};
-	struct cg_config cfg = default_config();
-	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
-	fake_append_pid(l.sandbox_path, 0); /* a pid of another namespace */
+	ck_assert_msg(probe_and_bootstrap() == 0, "%s", err.msg);
+	fake_append_pid(lay.sandbox_path, 0); /* a pid of another namespace */
 	fake_job("sandbox/worker/x", 0);
 	fake_append_pid(fake.c_path, 7);    /* in C, not the sandbox */
 	char worker[PATH_MAX * 2];
-	snprintf(worker, sizeof(worker), "%s/worker", l.sandbox_path);
+	snprintf(worker, sizeof(worker), "%s/worker", lay.sandbox_path);
 	fake_append_pid(worker, 100);
 	fake_job("sandbox/jobs/job1", 101);
 	fake_job("sandbox/jobs/job1/nested", 102);
-	ck_assert_int_eq(cg_kill_tree(&fake.sys, l.sandbox_fd, l.sandbox_path), 0);
+	ck_assert_int_eq(cg_kill_tree(&fake.sys, lay.sandbox_fd, lay.sandbox_path), 0);
 	ck_assert(was_killed(100) && was_killed(101) && was_killed(102));
 	ck_assert(!was_killed(7) && !was_killed(0));
 	ck_assert_str_eq(in_c("sandbox/jobs/job1/nested", "cgroup.procs"), "");
-	cg_layout_close(&l);
 }
 END_TEST
 
 START_TEST(test_kill_fallback_walks_hidden_cgroups)
 {
 	fake.has_kill = false;
-	struct cg_layout l;
-	struct cg_err err = {0};
-	struct cg_config cfg = default_config();
-	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
+	ck_assert_msg(probe_and_bootstrap() == 0, "%s", err.msg);
 	/* mkdir sandbox/.hidden is a legal cgroup, and so are "..." and
 	 * names that start with a dot deeper down. */
 	fake_job("sandbox/jobs/.hidden", 201);
 	fake_job("sandbox/jobs/...", 202);
 	fake_job("sandbox/jobs/.hidden/.x", 203);
-	ck_assert_int_eq(cg_kill_tree(&fake.sys, l.sandbox_fd, l.sandbox_path), 0);
+	ck_assert_int_eq(cg_kill_tree(&fake.sys, lay.sandbox_fd, lay.sandbox_path), 0);
 	ck_assert(was_killed(201) && was_killed(202) && was_killed(203));
-	cg_layout_close(&l);
 }
 END_TEST
 
 START_TEST(test_kill_fallback_has_no_depth_cap)
 {
 	fake.has_kill = false;
-	struct cg_layout l;
-	struct cg_err err = {0};
-	struct cg_config cfg = default_config();
-	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
+	ck_assert_msg(probe_and_bootstrap() == 0, "%s", err.msg);
 	char sub[PATH_MAX] = "sandbox/jobs";
 	for (int depth = 1; depth <= 40; depth++) {
 		size_t n = strlen(sub);
 		snprintf(sub + n, sizeof(sub) - n, "/d%d", depth);
 		fake_job(sub, depth == 40 ? 340 : 0);
 	}
-	ck_assert_int_eq(cg_kill_tree(&fake.sys, l.sandbox_fd, l.sandbox_path), 0);
+	ck_assert_int_eq(cg_kill_tree(&fake.sys, lay.sandbox_fd, lay.sandbox_path), 0);
 	ck_assert(was_killed(340));
-	cg_layout_close(&l);
 }
 END_TEST
 
 START_TEST(test_kill_fallback_fails_unless_emptied)
 {
 	fake.has_kill = false;
-	struct cg_layout l;
-	struct cg_err err = {0};
-	struct cg_config cfg = default_config();
-	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
+	ck_assert_msg(probe_and_bootstrap() == 0, "%s", err.msg);
 	fake_job("sandbox/jobs/job1", 301);
 	/* A process cginit may not kill stays listed: that is a failure,
 	 * not "nothing left to kill". */
 	fake.kill_errno = EPERM;
-	ck_assert_int_eq(cg_kill_tree(&fake.sys, l.sandbox_fd, l.sandbox_path), -1);
+	ck_assert_int_eq(cg_kill_tree(&fake.sys, lay.sandbox_fd, lay.sandbox_path), -1);
 	ck_assert_str_eq(in_c("sandbox/jobs/job1", "cgroup.procs"), "301\n");
-	cg_layout_close(&l);
 }
 END_TEST
 
 START_TEST(test_kill_fallback_reads_threads_of_a_threaded_cgroup)
 {
 	fake.has_kill = false;
-	struct cg_layout l;
-	struct cg_err err = {0};
-	struct cg_config cfg = default_config();
-	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
+	ck_assert_msg(probe_and_bootstrap() == 0, "%s", err.msg);
 	/* mkdir -p jobs/t/a; echo threaded > jobs/t/a/cgroup.type: the kernel
 	 * then refuses to list a's processes, but lists its threads. */
 	fake_job("sandbox/jobs/t", 0);
@@ -1042,9 +934,8 @@ START_TEST(test_kill_fallback_reads_threads_of_a_threaded_cgroup)
 	fake_write_text(in_c_path("sandbox/jobs/t/a"), "cgroup.threads", "501\n");
 	fake_add_fault(&fake, "read a/cgroup.procs", 0, EOPNOTSUPP, -1);
 	fake_job("sandbox/jobs/u", 502);
-	ck_assert_int_eq(cg_kill_tree(&fake.sys, l.sandbox_fd, l.sandbox_path), 0);
+	ck_assert_int_eq(cg_kill_tree(&fake.sys, lay.sandbox_fd, lay.sandbox_path), 0);
 	ck_assert(was_killed(501) && was_killed(502));
-	cg_layout_close(&l);
 }
 END_TEST
 
@@ -1059,25 +950,18 @@ static int kill_and_keep(void *ctx, pid_t pid, int sig)
 START_TEST(test_kill_fallback_is_bounded)
 {
 	fake.has_kill = false;
-	struct cg_layout l;
-	struct cg_err err = {0};
-	struct cg_config cfg = default_config();
-	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
+	ck_assert_msg(probe_and_bootstrap() == 0, "%s", err.msg);
 	fake_job("sandbox/jobs/job1", 401);
 	fake.sys.kill = kill_and_keep;
 	fake.clock_step = 300;
-	ck_assert_int_eq(cg_kill_tree(&fake.sys, l.sandbox_fd, l.sandbox_path), -1);
-	cg_layout_close(&l);
+	ck_assert_int_eq(cg_kill_tree(&fake.sys, lay.sandbox_fd, lay.sandbox_path), -1);
 }
 END_TEST
 
 START_TEST(test_kill_fallback_unreadable_cgroup_fails)
 {
 	fake.has_kill = false;
-	struct cg_layout l;
-	struct cg_err err = {0};
-	struct cg_config cfg = default_config();
-	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
+	ck_assert_msg(probe_and_bootstrap() == 0, "%s", err.msg);
 	fake_job("sandbox/jobs/job1", 0);
 	char dir[PATH_MAX * 2];
 	snprintf(dir, sizeof(dir), "%s/sandbox/jobs/job1", fake.c_path);
@@ -1086,8 +970,7 @@ START_TEST(test_kill_fallback_unreadable_cgroup_fails)
 	snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
 	ck_assert_int_eq(unlink(procs), 0);
 	ck_assert_int_eq(mkdir(procs, 0755), 0);
-	ck_assert_int_eq(cg_kill_tree(&fake.sys, l.sandbox_fd, l.sandbox_path), -1);
-	cg_layout_close(&l);
+	ck_assert_int_eq(cg_kill_tree(&fake.sys, lay.sandbox_fd, lay.sandbox_path), -1);
 }
 END_TEST
 
@@ -1096,8 +979,8 @@ static char *check_output(int *rc, bool clone3)
 	static char buf[8192];
 	char path[PATH_MAX + 16];
 	snprintf(path, sizeof(path), "%s/check.out", fake.root);
-	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	struct cg_config cfg = default_config();
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ck_assert_msg(fd >= 0, "open %s", path);
 	*rc = cg_check(&fake.sys, &cfg, clone3, fd);
 	lseek(fd, 0, SEEK_SET);
 	ssize_t n = read(fd, buf, sizeof(buf) - 1);
@@ -1248,10 +1131,7 @@ START_TEST(test_check_and_bootstrap_agree)
 	char reasons[8][1100];
 	int n = check_reasons(reasons, 8);
 	ck_assert_msg(n >= 1, "%s: --check sees no reason", diagnosable[i].name);
-	struct cg_layout l;
-	struct cg_err err = {0};
-	struct cg_config cfg = default_config();
-	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == -1, "%s: the bootstrap succeeded",
+	ck_assert_msg(probe_and_bootstrap() == -1, "%s: the bootstrap succeeded",
 		      diagnosable[i].name);
 	/* The same verdict, in the same words: the bootstrap's error is
 	 * --check's first reason, and names the cause. */
@@ -1279,19 +1159,29 @@ START_TEST(test_check_and_bootstrap_agree_on_success)
 {
 	char reasons[8][1100];
 	ck_assert_int_eq(check_reasons(reasons, 8), 0);
-	struct cg_layout l;
-	struct cg_err err = {0};
-	struct cg_config cfg = default_config();
-	ck_assert_msg(probe_and_bootstrap(&cfg, &l, &err) == 0, "%s", err.msg);
-	cg_layout_close(&l);
+	ck_assert_msg(probe_and_bootstrap() == 0, "%s", err.msg);
 }
 END_TEST
 
+/* A TCase of the suite, each test with the fixture. */
+static TCase *tcase_with_fixture(Suite *s, const char *name)
+{
+	TCase *t = tcase_create(name);
+	tcase_add_checked_fixture(t, setup, teardown);
+	suite_add_tcase(s, t);
+	return t;
+}
+
+/* One TCase per part of the cgroup code, in the order the bootstrap runs
+ * them: probe (cgprobe.c), evacuation, controllers, layout and limits,
+ * delegation (cgsetup.c), enter and kill (cgkill.c), --check (cgcheck.c),
+ * and the one diagnosis --check and the bootstrap share. */
 static Suite *cgsetup_suite(void)
 {
 	Suite *s = suite_create("cgsetup");
-	TCase *t = tcase_create("bootstrap");
-	tcase_add_checked_fixture(t, setup, teardown);
+	TCase *t;
+
+	t = tcase_with_fixture(s, "probe");
 	tcase_add_test(t, test_whole_tokens);
 	tcase_add_test(t, test_wanted_controllers);
 	tcase_add_test(t, test_probe_private_namespace);
@@ -1301,7 +1191,13 @@ static Suite *cgsetup_suite(void)
 	tcase_add_test(t, test_probe_v1);
 	tcase_add_test(t, test_probe_path_too_long);
 	tcase_add_test(t, test_probe_hybrid);
+	tcase_add_test(t, test_probe_refuses_dotdot);
 	tcase_add_test(t, test_readonly_refused_with_fix);
+	tcase_add_test(t, test_c_must_be_cgroup2);
+	tcase_add_test(t, test_threaded_c_is_refused);
+	tcase_add_test(t, test_nothing_to_bootstrap);
+
+	t = tcase_with_fixture(s, "evacuation");
 	tcase_add_test(t, test_evacuate_all);
 	tcase_add_test(t, test_evacuate_pids_appearing);
 	tcase_add_test(t, test_evacuate_vanished_pid_is_skipped);
@@ -1310,66 +1206,61 @@ static Suite *cgsetup_suite(void)
 	tcase_add_test(t, test_evacuate_foreign_pid_is_reported);
 	tcase_add_test(t, test_evacuate_is_bounded);
 	tcase_add_test(t, test_evacuate_time_bound);
+	tcase_add_test(t, test_evacuation_messages_carry_paths);
 	tcase_add_test(t, test_kthread_stat_parsing);
 	tcase_add_test(t, test_kernel_threads_stay_in_the_root);
 	tcase_add_test(t, test_kernel_threads_only_checked_in_the_real_root);
-	tcase_add_test(t, test_bootstrap_layout);
-	tcase_add_test(t, test_bootstrap_host_namespace_stays_inside_c);
+
+	t = tcase_with_fixture(s, "controllers");
 	tcase_add_test(t, test_enable_ebusy_then_retry);
 	tcase_add_test(t, test_enable_ebusy_is_bounded);
 	tcase_add_test(t, test_enable_eopnotsupp);
 	tcase_add_test(t, test_enable_einval_names_realtime_tasks);
-	tcase_add_test(t, test_evacuation_messages_carry_paths);
-	tcase_add_test(t, test_threaded_c_is_refused);
 	tcase_add_test(t, test_missing_controller_named);
 	tcase_add_test(t, test_cpu_not_fooled_by_cpuset);
 	tcase_add_test(t, test_readback_whole_tokens);
 	tcase_add_test(t, test_optional_controller_skipped);
-	tcase_add_test(t, test_jobs_limits);
-	tcase_add_test(t, test_limit_failure_named);
+
+	t = tcase_with_fixture(s, "layout and limits");
+	tcase_add_test(t, test_bootstrap_layout);
+	tcase_add_test(t, test_bootstrap_host_namespace_stays_inside_c);
 	tcase_add_test(t, test_custom_names);
 	tcase_add_test(t, test_idempotent_rerun);
+	tcase_add_test(t, test_jobs_limits);
+	tcase_add_test(t, test_limit_failure_named);
+	tcase_add_test(t, test_sandbox_limits);
+	tcase_add_test(t, test_sandbox_limit_failure_named);
+	tcase_add_test(t, test_sandbox_memory_defaults_below_a_limited_c);
+	tcase_add_test(t, test_sandbox_memory_default_needs_room);
+
+	t = tcase_with_fixture(s, "delegation");
+	tcase_add_test(t, test_delegation_is_minimal);
+	tcase_add_test(t, test_rerun_takes_back_what_was_given_away);
+	tcase_add_test(t, test_job_cgroups_keep_their_owner);
+	tcase_add_test(t, test_stray_cgroups_are_taken_back);
+	tcase_add_test(t, test_chown_failure_named);
+
+	t = tcase_with_fixture(s, "enter and kill");
 	tcase_add_test(t, test_enter_writes_zero);
 	tcase_add_test(t, test_kill_uses_cgroup_kill);
+	tcase_add_test(t, test_kill_fallback_signals_each_pid);
+	tcase_add_test(t, test_kill_fallback_walks_hidden_cgroups);
+	tcase_add_test(t, test_kill_fallback_has_no_depth_cap);
+	tcase_add_test(t, test_kill_fallback_fails_unless_emptied);
+	tcase_add_test(t, test_kill_fallback_is_bounded);
+	tcase_add_test(t, test_kill_fallback_reads_threads_of_a_threaded_cgroup);
+	tcase_add_test(t, test_kill_fallback_unreadable_cgroup_fails);
+
+	t = tcase_with_fixture(s, "--check");
 	tcase_add_test(t, test_check_ok);
 	tcase_add_test(t, test_check_reports_reasons);
 	tcase_add_test(t, test_check_v1);
-	suite_add_tcase(s, t);
 
-	TCase *c = tcase_create("containment");
-	tcase_add_checked_fixture(c, setup, teardown);
-	tcase_add_test(c, test_delegation_is_minimal);
-	tcase_add_test(c, test_rerun_takes_back_what_was_given_away);
-	tcase_add_test(c, test_job_cgroups_keep_their_owner);
-	tcase_add_test(c, test_stray_cgroups_are_taken_back);
-	tcase_add_test(c, test_chown_failure_named);
-	tcase_add_test(c, test_sandbox_limits);
-	tcase_add_test(c, test_sandbox_limit_failure_named);
-	tcase_add_test(c, test_sandbox_memory_defaults_below_a_limited_c);
-	tcase_add_test(c, test_sandbox_memory_default_needs_room);
-	tcase_add_test(c, test_probe_refuses_dotdot);
-	tcase_add_test(c, test_c_must_be_cgroup2);
-	tcase_add_test(c, test_nothing_to_bootstrap);
-	suite_add_tcase(s, c);
-
-	TCase *v = tcase_create("one diagnosis");
-	tcase_add_checked_fixture(v, setup, teardown);
-	tcase_add_loop_test(v, test_check_and_bootstrap_agree, 0,
+	t = tcase_with_fixture(s, "one diagnosis");
+	tcase_add_loop_test(t, test_check_and_bootstrap_agree, 0,
 			    (int)(sizeof(diagnosable) / sizeof(diagnosable[0])));
-	tcase_add_test(v, test_several_reasons_are_all_listed);
-	tcase_add_test(v, test_check_and_bootstrap_agree_on_success);
-	suite_add_tcase(s, v);
-
-	TCase *k = tcase_create("shutdown sweep");
-	tcase_add_checked_fixture(k, setup, teardown);
-	tcase_add_test(k, test_kill_fallback_signals_each_pid);
-	tcase_add_test(k, test_kill_fallback_walks_hidden_cgroups);
-	tcase_add_test(k, test_kill_fallback_has_no_depth_cap);
-	tcase_add_test(k, test_kill_fallback_fails_unless_emptied);
-	tcase_add_test(k, test_kill_fallback_is_bounded);
-	tcase_add_test(k, test_kill_fallback_reads_threads_of_a_threaded_cgroup);
-	tcase_add_test(k, test_kill_fallback_unreadable_cgroup_fails);
-	suite_add_tcase(s, k);
+	tcase_add_test(t, test_several_reasons_are_all_listed);
+	tcase_add_test(t, test_check_and_bootstrap_agree_on_success);
 	return s;
 }
 
