@@ -47,6 +47,7 @@ struct job_run {
 	struct cg_job job;
 	int parent_fd;     /* without a broker: where job was made */
 	int broker_fd;     /* with one: the connection that holds the job */
+	bool via_broker;   /* the broker was asked, whether or not it answered */
 	pid_t main;
 	uint64_t start_ms, end_ms, wall_deadline, cpu_check_at;
 	unsigned ncpus;
@@ -301,6 +302,7 @@ static int acquire_cgroup(struct job_run *r)
 {
 	const char *address = getenv("CGINIT_BROKER");
 	bool use_broker = address && *address && !r->opt.no_broker;
+	r->via_broker = use_broker;
 	if (use_broker)
 		return job_from_broker(r, address) < 0
 			       ? cg_err_wrap(&r->err, "cannot get a job cgroup from the broker")
@@ -459,7 +461,7 @@ static void judge(const struct job_run *r, bool started, int status, struct job_
 	v->lim = &r->opt.lim;
 	v->time_limit_ms = r->opt.time_limit_ms;
 	v->wall_limit_ms = r->opt.wall_limit_ms;
-	v->limits_set_by = r->broker_fd >= 0 ? "broker" : "worker";
+	v->limits_set_by = r->via_broker ? "broker" : "worker";
 	v->cgroup = r->job.path[0] ? r->job.path : NULL;
 	v->limit_hit = r->limit_hit;
 	if (started) {

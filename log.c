@@ -57,6 +57,10 @@ static const struct {
 	{EOVERFLOW, "Value too large for defined data type"},
 	{EOPNOTSUPP, "Operation not supported"},
 	{ETIMEDOUT, "Connection timed out"},
+	{ECONNREFUSED, "Connection refused"},
+	{ECONNRESET, "Connection reset by peer"},
+	{EPROTO, "Protocol error"},
+	{EMSGSIZE, "Message too long"},
 	{EDQUOT, "Disk quota exceeded"},
 };
 

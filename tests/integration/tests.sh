@@ -23,6 +23,7 @@ TESTS=(
 	subreaper_orphan subreaper_cleanup subreaper_flags pdeathsig grace
 	env_verbosity stdout_clean
 	cgroup_auto cgroup_limits_fail_closed cgroup_require cgroup_check cgroup_off
+	job_refusals job_fails_closed job_spellings
 )
 
 # The catchable standard signals: 1..31 but KILL, STOP and CHLD.
@@ -926,4 +927,74 @@ t_cgroup_off() {
 	rc=0
 	in_ns 'exec env CGINIT_CGROUP_MODE=off "$CG" -- sh -c "touch \"\$T/ran\"; exit 0"' >"$T/out" 2>"$T/err" || rc=$?
 	[ "$rc" = 0 ] && [ -e "$T/ran" ] && [ ! -s "$T/err" ] || fail "CGINIT_CGROUP_MODE=off: exit $rc, stderr '$(head -c 300 "$T/err")'"
+}
+
+# ---- the job runner (job.c): what it refuses before any cgroup ------------------
+# Running jobs needs a real cgroup v2 tree, so that is VM scenario 18; here
+# are the refusals, each with exit 125 and a command that never ran.
+
+# run_job WANT_IN_STDERR ARGS...: cginit --job ARGS must exit 125, say WANT
+# on stderr, and not run the command (which would create $T/ran).
+run_job() {
+	local want=$1 rc=0
+	shift
+	in_ns 'exec env -u CGINIT_SANDBOX -u CGINIT_BROKER "$CG" --job "$@"' "$@" \
+		>"$T/out" 2>"$T/err" || rc=$?
+	[ "$rc" = 125 ] || fail "--job $*: exit $rc, want 125 ($(head -c 300 "$T/err"))"
+	grep -qF -- "$want" "$T/err" || fail "--job $*: stderr lacks '$want': $(head -c 300 "$T/err")"
+	[ ! -e "$T/ran" ] || fail "--job $*: the command ran"
+}
+
+t_job_refusals() {
+	run_job "no command given"
+	run_job "no command given" --pids-max 4
+	run_job "invalid --pids-max '4M'" --pids-max 4M touch "$T/ran"
+	run_job "invalid --memory-max 'lots'" --memory-max=lots touch "$T/ran"
+	run_job "invalid --cpu-max '50000 10'" --cpu-max "50000 10" touch "$T/ran"
+	run_job "invalid --time-limit 'soon'" --time-limit soon touch "$T/ran"
+	run_job "invalid --wall-limit '0'" --wall-limit 0 touch "$T/ran"
+	run_job "invalid --json-fd 'x'" --json-fd x touch "$T/ran"
+	run_job "option --json needs a value" --json
+	run_job "unknown option --bogus" --bogus touch "$T/ran"
+	run_job "exclude each other" --no-broker --require-broker touch "$T/ran"
+	grep -qF "See 'cginit --job --help'." "$T/err" || fail "no pointer to --job --help: $(cat "$T/err")"
+}
+
+# Without a layout, without a broker that answers, or a broker that is
+# required and absent: an internal error, in the JSON verdict too.
+t_job_fails_closed() {
+	run_job "no cgroup to make the job in" --json "$T/v" touch "$T/ran"
+	grep -q '^{"cginit_job":1,"status":"internal_error",.*"error":"no cgroup to make the job in' "$T/v" ||
+		fail "verdict without a layout: $(cat "$T/v")"
+	run_job "CGINIT_BROKER is not set" --require-broker touch "$T/ran"
+	local rc=0
+	in_ns 'CGINIT_BROKER=@cginit-broker-nobody exec "$CG" --job --json "$1" touch "$2"' \
+		"$T/v2" "$T/ran" >"$T/out" 2>"$T/err" || rc=$?
+	[ "$rc" = 125 ] || fail "an absent broker: exit $rc, want 125"
+	grep -qF "cannot get a job cgroup from the broker: connect to the broker @cginit-broker-nobody" "$T/err" ||
+		fail "an absent broker: $(cat "$T/err")"
+	[ ! -e "$T/ran" ] || fail "the command ran without the broker it was told to use"
+	grep -q '"limits_set_by":"broker"' "$T/v2" || fail "verdict with an absent broker: $(cat "$T/v2")"
+}
+
+# --job only as cginit's first argument, or through a link named
+# cginit-job; `cginit job` and `cginit -- --job` still run a command.
+t_job_spellings() {
+	local rc=0
+	in_ns 'exec "$CG" --job --help' >"$T/out" 2>"$T/err" || rc=$?
+	[ "$rc" = 0 ] && grep -q '^Usage: cginit --job' "$T/out" || fail "--job --help: exit $rc: $(head -c 200 "$T/out")"
+	ln -s "$CG" "$T/cginit-job"
+	rc=0
+	in_ns 'exec "$1" --help' "$T/cginit-job" >"$T/out" 2>"$T/err" || rc=$?
+	[ "$rc" = 0 ] && grep -q '^Usage: cginit --job' "$T/out" || fail "cginit-job --help: exit $rc"
+	mkdir "$T/bin"
+	printf '#!/bin/sh\necho "ran $0 $*"\n' >"$T/bin/job"
+	cp "$T/bin/job" "$T/bin/--job"
+	chmod +x "$T/bin/job" "$T/bin/--job"
+	rc=0
+	in_ns 'PATH=$1:$PATH exec "$CG" job x' "$T/bin" >"$T/out" 2>"$T/err" || rc=$?
+	[ "$rc" = 0 ] && grep -q "^ran .*/job x$" "$T/out" || fail "cginit job x: exit $rc: $(cat "$T/out" "$T/err")"
+	rc=0
+	in_ns 'PATH=$1:$PATH exec "$CG" -- --job y' "$T/bin" >"$T/out" 2>"$T/err" || rc=$?
+	[ "$rc" = 0 ] && grep -q "^ran .*/--job y$" "$T/out" || fail "cginit -- --job y: exit $rc: $(cat "$T/out" "$T/err")"
 }

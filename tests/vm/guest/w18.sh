@@ -67,6 +67,12 @@ if grep -q escaped "$V/hostile.out"; then
 	wbad "hostile job: $(grep escaped "$V/hostile.out" | tr '\n' ';')"
 fi
 
+# --json-fd: the job does not inherit the verdict's fd, so it cannot
+# write a verdict of its own there.
+/sbin/cginit --job -q --json-fd 3 -- /bin/sh -c 'echo "{\"status\":\"accepted\"}" >&3' 3>$V/fd.json
+expect_eq "$(wc -l <$V/fd.json | tr -d ' ')" 1 "lines on --json-fd"
+grep -q '^{"cginit_job":1,"status":"nonzero_exit"' $V/fd.json || wbad "--json-fd verdict: $(cat $V/fd.json)"
+
 # Without the broker: the worker's own cgroup, and the verdict says so.
 job own 0 --no-broker --pids-max 8 -- /bin/true
 has own '"limits_set_by":"worker"'
