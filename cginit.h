@@ -5,8 +5,8 @@
  * Shared declarations for every module: the error-reporting helper, the
  * parsed command line, and the interfaces between init.c (orchestration),
  * reaper.c (children and signals), privdrop.c (privileges) and the cgroup
- * code, declared in cgsetup.h (cgsetup.c and cgkill.c make every cgroup
- * write).
+ * code, declared in cgsetup.h (cgsetup.c, cgkill.c and cgjob.c make every
+ * cgroup write). The job runner and its broker are declared in job.h.
  */
 #ifndef CGINIT_H
 #define CGINIT_H

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The cgroup v2 code. Every cgroup write of cginit is in cgsetup.c (the
- * bootstrap) and cgkill.c (placing the worker, killing the sandbox); what
+ * bootstrap), cgkill.c (placing the worker, killing the sandbox) and
+ * cgjob.c (a job's cgroup, for the runner and the broker); what
  * they read to decide, and the verdict --check (cgcheck.c) shares, is
  * cgprobe.h's.
  *

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * cginit: orchestration. Parse the command line, block signals, bootstrap
- * the cgroup layout (through cgsetup.c, which owns every cgroup write),
+ * the cgroup layout (through the cgroup code, which owns every cgroup write),
+ * start the job broker as PID 1 (broker.c),
  * start the worker (through reaper.c), and exit with its status.
  */
 #include "cginit.h"
