@@ -138,14 +138,10 @@ static void end_job(struct broker *b, struct client *c)
 	if (c->state != CLIENT_HOLDING || c->job.fd < 0)
 		return;
 	struct cg_err err = {0};
-	if (cg_job_kill(&b->sys, &c->job, BROKER_KILL_MS, &err) < 0 ||
-	    cg_job_remove(&b->sys, b->cfg->jobs_fd, &c->job, &err) < 0)
-		cg_err_print(&err, LOG_WARN);
 	/* A failed rmdir leaves an empty or dying cgroup of root's: the
 	 * final sweep of sandbox/ still covers it. */
-	if (c->job.fd >= 0)
-		close(c->job.fd);
-	cg_job_init(&c->job);
+	if (cg_job_end(&b->sys, b->cfg->jobs_fd, &c->job, BROKER_KILL_MS, &err) < 0)
+		cg_err_print(&err, LOG_WARN);
 }
 
 static void drop_client(struct broker *b, struct client *c)
@@ -232,12 +228,10 @@ static void release_job(struct broker *b, struct client *c, const char *msg, siz
 		return;
 	}
 	struct cg_err err = {0};
-	if (cg_job_kill(&b->sys, &c->job, BROKER_KILL_MS, &err) < 0 ||
-	    cg_job_remove(&b->sys, b->cfg->jobs_fd, &c->job, &err) < 0) {
+	if (cg_job_end(&b->sys, b->cfg->jobs_fd, &c->job, BROKER_KILL_MS, &err) < 0)
 		send_error(c->fd, &err);
-	} else {
+	else
 		send_line(c->fd, "released\n", -1);
-	}
 	drop_client(b, c);
 }
 
@@ -348,6 +342,11 @@ static __attribute__((noreturn)) void broker_child(const struct broker_config *c
 		cg_error(NULL, errno, "broker: chdir /");
 	const int keep[] = {listen_fd, cfg->jobs_fd};
 	cg_close_fds_except("/proc", keep, 2);
+	/* Out of the OOM killer's choice, as PID 1 is: the broker is a few
+	 * pages, which in a container whose memory is held by no process
+	 * (a full tmpfs) would make it the likeliest victim; and runners
+	 * then fail. Needs CAP_SYS_RESOURCE, so before the drop. */
+	priv_protect_self_from_oom("/proc");
 	struct cg_err err = {0};
 	if (priv_limit_broker(&err) < 0)
 		cg_log(LOG_WARN, "broker: going on with more capabilities than it needs: %s",

@@ -212,6 +212,10 @@ struct spawn_hooks {
 	 * printed why. Runs with every signal still blocked. */
 	int (*before_exec)(void *ctx, bool in_cgroup);
 	void *ctx;
+	/* Leave the terminal's foreground group alone: a job runner's job
+	 * is not the one that Ctrl-C must reach first (the runner forwards
+	 * it). */
+	bool no_terminal;
 };
 
 struct reaper_config {
@@ -249,16 +253,6 @@ int exit_code_from_status(int status);
 int reaper_become_subreaper(void);
 /* Whether clone3 can place the worker (for --check); spawns nothing. */
 bool reaper_clone3_available(void);
-/* What reaper_probe_clone3 found. */
-enum {
-	PROBE_OK = 0,         /* a child of clone3 into the cgroup lives */
-	PROBE_KILLED = 1,     /* the kernel SIGKILLed it: fork and move instead */
-	PROBE_NO_CLONE3 = 2,  /* no clone3 or no CLONE_INTO_CGROUP */
-	PROBE_ERROR = -1,     /* clone3 failed otherwise (errno) */
-};
-/* Starts one child with clone3(CLONE_INTO_CGROUP) into cgroup_fd that only
- * exits, and waits for it. */
-int reaper_probe_clone3(int cgroup_fd);
 int reaper_set_pdeathsig(int sig);
 
 /* ---- privdrop.c: least privilege for the worker ------------------------- */

@@ -231,18 +231,26 @@ int cg_job_remove(const struct cg_sys *sys, int parent_fd, struct cg_job *job,
 	int rc = 0;
 	if (job->fd < 0 && !job->name[0])
 		return 0;
-	if (job->fd >= 0 && remove_children(sys, job->fd, job->path, 0, err) < 0)
-		rc = -1;
-	/* EBUSY for a moment after the last process left: a dying task still
-	 * counts until it is fully gone. */
+	/* rmdir first: most jobs made no cgroup below, and a broker's job
+	 * cannot (its directory is root's). EBUSY for a moment after the
+	 * last process left, since a dying task still counts until it is
+	 * fully gone; or for good, for cgroups below, removed then. */
+	bool below_done = false;
 	uint64_t deadline = sys->now_ms(sys->ctx) + CG_JOB_REMOVE_MS;
-	while (rc == 0 && sys->remove_dir(sys->ctx, parent_fd, job->name) < 0) {
-		if (errno == ENOENT)
-			break;
-		if (errno != EBUSY || sys->now_ms(sys->ctx) >= deadline)
+	while (sys->remove_dir(sys->ctx, parent_fd, job->name) < 0 && errno != ENOENT) {
+		if (errno != EBUSY || sys->now_ms(sys->ctx) >= deadline) {
 			rc = cg_error(err, errno, "rmdir %s", job->path);
-		else
-			pause_ms(5);
+			break;
+		}
+		if (!below_done && job->fd >= 0) {
+			below_done = true;
+			if (remove_children(sys, job->fd, job->path, 0, err) < 0) {
+				rc = -1;
+				break;
+			}
+			continue;
+		}
+		pause_ms(5);
 	}
 	if (job->fd >= 0)
 		close(job->fd);
@@ -250,9 +258,43 @@ int cg_job_remove(const struct cg_sys *sys, int parent_fd, struct cg_job *job,
 	return rc;
 }
 
+int cg_job_end(const struct cg_sys *sys, int parent_fd, struct cg_job *job, unsigned kill_ms,
+	       struct cg_err *err)
+{
+	/* A runner that did its part left the cgroup empty: one rmdir. */
+	if (sys->remove_dir(sys->ctx, parent_fd, job->name) == 0 || errno == ENOENT) {
+		if (job->fd >= 0)
+			close(job->fd);
+		cg_job_init(job);
+		return 0;
+	}
+	if (cg_job_kill(sys, job, kill_ms, err) < 0) {
+		if (job->fd >= 0)
+			close(job->fd);
+		cg_job_init(job);
+		return -1;
+	}
+	return cg_job_remove(sys, parent_fd, job, err);
+}
+
 int cg_job_cpu_usec(const struct cg_sys *sys, const struct cg_job *job, uint64_t *usec)
 {
 	return read_keyed(sys, job->fd, "cpu.stat", "usage_usec", usec) ? 0 : -1;
+}
+
+/* One read of a flat keyed file, then the keys from it: cpu.stat holds
+ * three of the verdict's numbers. */
+static bool read_keys(const struct cg_sys *sys, int fd, const char *file, const char *const *keys,
+		      uint64_t *const *values, size_t n)
+{
+	char *text = sys->read_all(sys->ctx, fd, file, 4096);
+	if (!text)
+		return false;
+	bool all = true;
+	for (size_t i = 0; i < n; i++)
+		all = cg_keyed_u64(text, keys[i], values[i]) && all;
+	free(text);
+	return all;
 }
 
 void cg_job_read_stats(const struct cg_sys *sys, const struct cg_job *job,
@@ -269,7 +311,7 @@ void cg_job_read_stats(const struct cg_sys *sys, const struct cg_job *job,
 	st->has_memory_events = read_keyed(sys, job->fd, "memory.events", "oom_kill",
 					   &st->oom_kill);
 	st->has_pids_events = read_keyed(sys, job->fd, "pids.events", "max", &st->pids_max_hits);
-	read_keyed(sys, job->fd, "cpu.stat", "usage_usec", &st->usage_usec);
-	read_keyed(sys, job->fd, "cpu.stat", "user_usec", &st->user_usec);
-	read_keyed(sys, job->fd, "cpu.stat", "system_usec", &st->system_usec);
+	static const char *const cpu_keys[] = {"usage_usec", "user_usec", "system_usec"};
+	uint64_t *const cpu_values[] = {&st->usage_usec, &st->user_usec, &st->system_usec};
+	read_keys(sys, job->fd, "cpu.stat", cpu_keys, cpu_values, 3);
 }

@@ -63,6 +63,12 @@ int cg_job_kill(const struct cg_sys *sys, const struct cg_job *job, unsigned tim
 int cg_job_remove(const struct cg_sys *sys, int parent_fd, struct cg_job *job,
 		  struct cg_err *err);
 
+/* The broker's end of a job: rmdir, and only if that fails (the job still
+ * runs, or made cgroups below) the kill and the removal. The job is
+ * closed and reset whatever happens. */
+int cg_job_end(const struct cg_sys *sys, int parent_fd, struct cg_job *job, unsigned kill_ms,
+	       struct cg_err *err);
+
 /* cpu.stat usage_usec: what the CPU time limit is checked against. */
 int cg_job_cpu_usec(const struct cg_sys *sys, const struct cg_job *job, uint64_t *usec);
 

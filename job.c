@@ -423,6 +423,7 @@ static int run_job(struct job_run *r, const sigset_t *inherited, int *status)
 		.cgroup_fd = r->job.fd,
 		.before_exec = enter_job_cgroup,
 		.ctx = r,
+		.no_terminal = true,
 	};
 	r->start_ms = monotonic_ms();
 	r->main = reaper_spawn(r->opt.argv, inherited, &hooks);

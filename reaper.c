@@ -144,7 +144,8 @@ static __attribute__((noreturn)) void child_exec(char **argv, const sigset_t *in
 		cg_error(NULL, errno, "setpgid in the worker");
 		_exit(EXIT_CGINIT_FAILURE);
 	}
-	take_terminal(getpid());
+	if (!hooks || !hooks->no_terminal)
+		take_terminal(getpid());
 	if (hooks && hooks->before_exec && hooks->before_exec(hooks->ctx, in_cgroup) < 0)
 		_exit(EXIT_CGINIT_FAILURE);
 	if (set_mask(inherited, NULL) < 0) {
@@ -177,25 +178,6 @@ static bool no_clone3(int err)
 	return err == ENOSYS || err == E2BIG || err == EPERM;
 }
 
-int reaper_probe_clone3(int cgroup_fd)
-{
-	long pid = clone3_into(cgroup_fd);
-	if (pid < 0)
-		return no_clone3(errno) ? PROBE_NO_CLONE3 : PROBE_ERROR;
-	if (pid == 0)
-		_exit(0);
-	int st;
-	while (waitpid((pid_t)pid, &st, 0) < 0) {
-		if (errno != EINTR) {
-			cg_error(NULL, errno, "waitpid for the clone3 probe %ld", pid);
-			return PROBE_ERROR;
-		}
-	}
-	/* The probe only exits: a SIGKILL came from the kernel, in
-	 * cgroup_post_fork, before the child ran one instruction. */
-	return WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL ? PROBE_KILLED : PROBE_OK;
-}
-
 /* Forks straight into the worker's cgroup, so that not even one instruction
  * of the child runs in init/. Returns -2 when the kernel has no clone3 or
  * no CLONE_INTO_CGROUP (before 5.7), or a seccomp filter hides it, as
@@ -214,23 +196,45 @@ int reaper_probe_clone3(int cgroup_fd)
  * the counts cannot be read, and a fresh worker/ (count 0) helps only while
  * init/'s count is 0 too (VM scenario 17 shows both). fork plus a move is
  * immune: the child forks in its parent's cgroup, and a move counts
- * nothing. The probe costs one short-lived process per start. */
+ * nothing. So the child's first act is one byte on a pipe: a child that
+ * the kernel killed never writes it, and then fork plus a move it is. That
+ * costs a pipe, not a process: the job runner starts one child per job. */
 static pid_t fork_into_cgroup(int cgroup_fd)
 {
-	int probe = reaper_probe_clone3(cgroup_fd);
-	if (probe == PROBE_NO_CLONE3)
-		return -2;
-	if (probe == PROBE_KILLED) {
-		cg_log(LOG_INFO, "this kernel SIGKILLs children of clone3(CLONE_INTO_CGROUP) "
-		       "into the worker's cgroup (its cgroup.kill count bug); starting the "
-		       "worker with fork and a move");
-		return -2;
-	}
-	/* PROBE_ERROR: the real clone3 fails the same way and says why. */
+	int ready[2];
+	if (pipe2(ready, O_CLOEXEC) < 0)
+		return cg_error(NULL, errno, "pipe2 for the worker's start");
 	long pid = clone3_into(cgroup_fd);
-	if (pid < 0 && no_clone3(errno))
-		return -2;
-	return (pid_t)pid;
+	if (pid == 0) {
+		close(ready[0]);
+		/* Its write end goes at exec (O_CLOEXEC). */
+		if (write(ready[1], "", 1) != 1)
+			_exit(EXIT_CGINIT_FAILURE);
+		return 0;
+	}
+	int e = errno;
+	close(ready[1]);
+	if (pid < 0) {
+		close(ready[0]);
+		errno = e;
+		return no_clone3(e) ? -2 : -1;
+	}
+	char byte;
+	ssize_t n;
+	do
+		n = read(ready[0], &byte, 1);
+	while (n < 0 && errno == EINTR);
+	close(ready[0]);
+	if (n == 1)
+		return (pid_t)pid;
+	int st = 0;
+	while (waitpid((pid_t)pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFSIGNALED(st) || WTERMSIG(st) != SIGKILL)
+		return cg_error(NULL, ECHILD, "the child of clone3 ended before it ran");
+	cg_log(LOG_INFO, "this kernel SIGKILLs children of clone3(CLONE_INTO_CGROUP) "
+	       "into that cgroup (its cgroup.kill count bug); starting with fork and a move");
+	return -2;
 }
 
 bool reaper_clone3_available(void)
@@ -258,7 +262,8 @@ pid_t reaper_spawn(char **argv, const sigset_t *inherited,
 		child_exec(argv, inherited, hooks, parent, in_cgroup);
 	if (setpgid(pid, pid) < 0 && errno != EACCES && errno != ESRCH)
 		cg_log(LOG_DEBUG, "setpgid(%d): %s", (int)pid, cg_strerror(errno));
-	take_terminal(pid);
+	if (!hooks || !hooks->no_terminal)
+		take_terminal(pid);
 	return pid;
 }
 
