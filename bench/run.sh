@@ -598,7 +598,7 @@ table() { python3 "$BENCH/report.py" "$OUT" table "$1"; }
 			In the same guest, \`cginit --cgroup=require\` is PID 1 of a pid
 			namespace of its own in a fresh cgroup, with its layout and its broker
 			(CGINIT_BROKER), and its worker (bench/jobbench.c) times each command
-			from fork to reap, ${BENCH_VM_JOB_RUNS:-200} runs per repetition, the
+			from fork to reap, ${BENCH_VM_JOB_RUNS:-100} runs per repetition, the
 			commands interleaved, after 20 warm-up runs each. LIMITS are the
 			floor's: \`--memory-max 64M --pids-max 16 --cpu-max "50000 100000"\`.
 			The floor (bench/jobfloor.c) makes a cgroup in jobs/, writes the

@@ -23,7 +23,7 @@
 # Environment: BENCH_VM_PARTS (boot,job: metric 7, metric 8; default
 # both), BENCH_VM_KS (default 10,100,1000), BENCH_VM_REPS (default: REPS),
 # BENCH_VM_TIMEOUT (seconds, default 600), BENCH_VM_METHODS (default
-# shell,cginit,dind,floor), BENCH_VM_JOB_RUNS (default 200),
+# shell,cginit,dind,floor), BENCH_VM_JOB_RUNS (default 100),
 # BENCH_VM_JOB_METHODS (default true,floor,floor-probe,floor-full,nobroker,
 # broker), BENCH_VM_KERNEL (a package of the VM harness's cache, default its
 # PINNED_KERNEL, then its FALLBACK_KERNEL), CGINIT_CACHE_DIR (as for
@@ -40,7 +40,7 @@ BENCH=$ROOT/bench
 KS=${BENCH_VM_KS:-10,100,1000}
 METHODS=${BENCH_VM_METHODS:-shell,cginit,dind,floor}
 PARTS=${BENCH_VM_PARTS:-boot,job}
-JOB_RUNS=${BENCH_VM_JOB_RUNS:-200}
+JOB_RUNS=${BENCH_VM_JOB_RUNS:-100}
 JOB_METHODS=${BENCH_VM_JOB_METHODS:-true,floor,floor-probe,floor-full,nobroker,broker}
 TIMEOUT=${BENCH_VM_TIMEOUT:-600}
 ACCEL=${BENCH_VM_ACCEL:-tcg}

@@ -50,7 +50,7 @@ METHODS=${METHODS:-shell cginit dind floor}
 PARTS=$(arg bench.parts | tr ',' ' ')
 PARTS=${PARTS:-boot job}
 JOBRUNS=$(arg bench.jobruns)
-JOBRUNS=${JOBRUNS:-200}
+JOBRUNS=${JOBRUNS:-100}
 JOBMETHODS=$(arg bench.jobmethods)
 JOBMETHODS=${JOBMETHODS:-true,floor,floor-probe,floor-full,nobroker,broker}
 part() { case " $PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
