@@ -2,18 +2,30 @@
 # SPDX-License-Identifier: MIT
 #
 # bench/vm-guest.sh: /init of the QEMU guest that bench/vm-bootstrap.sh
-# boots for metric 7. busybox sh, PID 1 of the guest.
+# boots for metrics 7 and 8. busybox sh, PID 1 of the guest. bench.parts
+# (kernel command line, default boot,job) says which run: "job" is
+# metric 8, "boot" metric 7; job runs first, before any sleeper exists.
 #
-# For K in bench.ks (kernel command line, default 10,100,1000) it keeps K
-# sleepers in a pool cgroup. Each trial makes a fresh cgroup C under the
-# guest's cgroup2 root, moves the K sleepers into C (not timed), then times
-# one bootstrap of C started inside C: the shell loop
+# Metric 8 (job runner overhead): a fresh cgroup J under the guest's
+# cgroup2 root holds only `cginit --cgroup=require`, PID 1 of a pid and
+# mount namespace of its own (bench/jobbench ns), which makes its layout in
+# J and starts the broker. Its worker is `jobbench run`, which times
+# bench.jobruns runs of each of bench.jobmethods per repetition (see
+# jobbench.c) and writes
+#   JOB METHOD REP OK MEDIAN_NS MIN_NS | JOB METHOD REP BAD:<why>
+#   JOBLEFT NAME (a cgroup left in jobs/)
+# which go to /dev/ttyS1 as they are.
+#
+# Metric 7 (cgroup bootstrap): for K in bench.ks (default 10,100,1000) it
+# keeps K sleepers in a pool cgroup. Each trial makes a fresh cgroup C
+# under the guest's cgroup2 root, moves the K sleepers into C (not timed),
+# then times one bootstrap of C started inside C: the shell loop
 # (/bench/shell-bootstrap.sh), the docker:dind one-pass xargs form
-# (shell-bootstrap.sh --xargs), or `cginit --cgroup=require`. Each ends by
-# exec'ing `vmhelper stamp`, the stand-in workload, which notes when it
-# started. The trial then checks the result (C empty, K pids in C/init,
-# +cpu +memory +pids enabled in C), moves the sleepers back and removes C.
-# One line per trial goes to /dev/ttyS1 for the host:
+# (shell-bootstrap.sh --xargs), `cginit --cgroup=require`, or the C floor
+# (/bench/bootfloor). Each ends by exec'ing `vmhelper stamp`, the stand-in
+# workload, which notes when it started. The trial then checks the result
+# (C empty, K pids in C/init, +cpu +memory +pids enabled in C), moves the
+# sleepers back and removes C. One line per trial goes to /dev/ttyS1:
 #   TRIAL K METHOD REP OK|BAD:<why> NS_TO_WORKLOAD NS_WHOLE_RUN
 # and "BENCH-VM: done" at the end; then the guest powers off.
 
@@ -34,13 +46,39 @@ KS=${KS:-10 100 1000}
 REPS=$(arg bench.reps)
 REPS=${REPS:-3}
 METHODS=$(arg bench.methods | tr ',' ' ')
-METHODS=${METHODS:-shell cginit dind}
+METHODS=${METHODS:-shell cginit dind floor}
+PARTS=$(arg bench.parts | tr ',' ' ')
+PARTS=${PARTS:-boot job}
+JOBRUNS=$(arg bench.jobruns)
+JOBRUNS=${JOBRUNS:-100}
+JOBMETHODS=$(arg bench.jobmethods)
+JOBMETHODS=${JOBMETHODS:-true,floor,floor-probe,floor-full,nobroker,broker}
+part() { case " $PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
 
 report() { echo "$*"; echo "$*" >$R; }
 report "BENCH-VM: up $(uname -r); controllers: $(cat $CG/cgroup.controllers)"
 
 echo "+cpu +memory +pids" >$CG/cgroup.subtree_control ||
 	report "BENCH-VM: cannot enable +cpu +memory +pids at the root"
+
+# ---- metric 8: the job runner -------------------------------------------
+job_bench() {
+	local J=$CG/jb st line d
+	mkdir $J
+	/bench/jobbench ns $J /sbin/cginit --cgroup=require -- \
+		/bench/jobbench run /tmp/job.out "$JOBRUNS" "$REPS" "$JOBMETHODS" 2>/tmp/job.err
+	st=$?
+	if [ -s /tmp/job.out ]; then
+		while read -r line; do report "$line"; done </tmp/job.out
+	fi
+	[ "$st" = 0 ] || report "JOB * 0 BAD:cginit_exit_status_$st:_$(tail -n 1 /tmp/job.err | tr ' ' '_')"
+	[ -s /tmp/job.err ] && sed 's/^/job stderr: /' /tmp/job.err | head -n 20
+	for d in $(find $J -depth -type d); do rmdir $d; done
+	[ -d $J ] && report "BENCH-VM: could not remove $J"
+	report "BENCH-VM: job runner done at $(cut -d' ' -f1 /proc/uptime) s"
+}
+part job && job_bench
+part boot || { report "BENCH-VM: done at $(cut -d' ' -f1 /proc/uptime) s"; sync; poweroff -f; }
 
 for k in $KS; do
 	mkdir -p $CG/pool$k
@@ -60,6 +98,7 @@ trial() {
 	shell) out=$($H time $S $C sh /bench/shell-bootstrap.sh -- $H stamp $S 2>/tmp/err) ;;
 	dind) out=$($H time $S $C sh /bench/shell-bootstrap.sh --xargs -- $H stamp $S 2>/tmp/err) ;;
 	cginit) out=$($H time $S $C /sbin/cginit --cgroup=require -- $H stamp $S 2>/tmp/err) ;;
+	floor) out=$($H time $S $C /bench/bootfloor $H stamp $S 2>/tmp/err) ;;
 	*) out="none 0 -1" ;;
 	esac
 	set -- $out
