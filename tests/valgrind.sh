@@ -27,7 +27,10 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 for t in "$@"; do
 	# Check forks each test; valgrind follows forks, so it sees them all.
-	$vg "$t" >"$log" 2>&1
+	# Check's 4 s per test is for native speed: valgrind runs some 20x
+	# slower, and these shared machines are loaded. The timeout guards
+	# against a hang, not a slow run: 10x.
+	CK_TIMEOUT_MULTIPLIER=${CK_TIMEOUT_MULTIPLIER:-10} $vg "$t" >"$log" 2>&1
 	verdict "valgrind $(basename "$t")" $? "$log"
 done
 # cginit as PID 1, with a worker that leaves 200 orphans behind and exits 7:

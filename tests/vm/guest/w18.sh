@@ -87,6 +87,13 @@ expect_eq "$?" 125 "--require-broker without CGINIT_BROKER"
 broker=$(tr ' ' '\n' </proc/1/task/1/children | grep -vx "$$" | grep . | head -n 1)
 [ -n "$broker" ] || wbad "no broker among PID 1's children"
 field() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
+# Idle, the broker sleeps in poll with no timeout and PID 1 in
+# sigtimedwait: not one context switch of either in 2 s.
+csw() { echo "$(field "$1" voluntary_ctxt_switches)/$(field "$1" nonvoluntary_ctxt_switches)"; }
+b0=$(csw "$broker") p0=$(csw 1)
+sleep 2
+expect_eq "$(csw "$broker")" "$b0" "the broker's context switches over 2 s idle"
+expect_eq "$(csw 1)" "$p0" "PID 1's context switches over 2 s idle"
 rss1=$(field 1 VmRSS) brss1=$(field "$broker" VmRSS) fds1=$(field "$broker" FDSize)
 n=0 failed=0
 while [ $n -lt ${JOBS_IN_A_ROW:-1000} ]; do
