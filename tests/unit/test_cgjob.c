@@ -17,6 +17,7 @@
 static struct fakecg fake;
 static int jobs_fd = -1;
 static char jobs_path[PATH_MAX];
+static unsigned long seq; /* the job names' counter, 1 in each test */
 
 /* C delegates cpu, memory and pids to jobs/, which delegates them on to
  * the job cgroups, as the layout does. */
@@ -33,6 +34,7 @@ static void setup(void)
 	fake_write_text(jobs_path, "cgroup.subtree_control", "cpu memory pids\n");
 	jobs_fd = open(jobs_path, O_RDONLY | O_DIRECTORY);
 	ck_assert_int_ge(jobs_fd, 0);
+	seq = 1;
 }
 
 static void teardown(void)
@@ -58,6 +60,13 @@ static bool job_exists(const char *name)
 	return stat(dir, &st) == 0;
 }
 
+/* jobs/job-SEQ with lim and owner, as the broker and the runner make it. */
+static int create_job(const struct cg_limits *lim, const struct cg_job_owner *owner,
+		      struct cg_job *job, struct cg_err *err)
+{
+	return cg_job_create(&fake.sys, jobs_fd, "jobs", "job", &seq, lim, owner, job, err);
+}
+
 static const struct cg_limits some_limits = {
 	.memory_max = "64M", .pids_max = "16", .cpu_max = "50000 100000",
 };
@@ -68,9 +77,7 @@ START_TEST(test_create_writes_every_limit)
 {
 	struct cg_job job;
 	struct cg_err err = {0};
-	unsigned long seq = 1;
-	ck_assert_int_eq(cg_job_create(&fake.sys, jobs_fd, "jobs", "job", &seq, &some_limits,
-				       NULL, &job, &err), 0);
+	ck_assert_int_eq(create_job(&some_limits, NULL, &job, &err), 0);
 	ck_assert_str_eq(job.name, "job-1");
 	ck_assert_str_eq(job.path, "jobs/job-1");
 	ck_assert_uint_eq(seq, 2);
@@ -87,10 +94,8 @@ START_TEST(test_create_without_limits_leaves_the_defaults)
 {
 	struct cg_job job;
 	struct cg_err err = {0};
-	unsigned long seq = 1;
 	struct cg_limits none = {0};
-	ck_assert_int_eq(cg_job_create(&fake.sys, jobs_fd, "jobs", "job", &seq, &none, NULL,
-				       &job, &err), 0);
+	ck_assert_int_eq(create_job(&none, NULL, &job, &err), 0);
 	ck_assert_str_eq(in_job("job-1", "memory.max"), "max\n");
 	ck_assert_str_eq(in_job("job-1", "memory.swap.max"), "max\n");
 	ck_assert_str_eq(in_job("job-1", "pids.max"), "max\n");
@@ -102,10 +107,8 @@ START_TEST(test_owner_gets_only_procs_and_kill)
 {
 	struct cg_job job;
 	struct cg_err err = {0};
-	unsigned long seq = 1;
 	struct cg_job_owner owner = {1000, 1000};
-	ck_assert_int_eq(cg_job_create(&fake.sys, jobs_fd, "jobs", "job", &seq, &some_limits,
-				       &owner, &job, &err), 0);
+	ck_assert_int_eq(create_job(&some_limits, &owner, &job, &err), 0);
 	static const char *const files[] = {"", "cgroup.procs", "cgroup.kill", "memory.max",
 					    "pids.max", "cpu.max", "memory.oom.group",
 					    "cgroup.subtree_control", "cgroup.threads"};
@@ -129,13 +132,10 @@ START_TEST(test_create_takes_the_next_free_name)
 {
 	struct cg_job a, b;
 	struct cg_err err = {0};
-	unsigned long seq = 1;
 	ck_assert_int_eq(fake.sys.make_dir(&fake, jobs_fd, "job-1"), 0);
-	ck_assert_int_eq(cg_job_create(&fake.sys, jobs_fd, "jobs", "job", &seq, NULL, NULL, &a,
-				       &err), 0);
+	ck_assert_int_eq(create_job(NULL, NULL, &a, &err), 0);
 	ck_assert_str_eq(a.name, "job-2");
-	ck_assert_int_eq(cg_job_create(&fake.sys, jobs_fd, "jobs", "job", &seq, NULL, NULL, &b,
-				       &err), 0);
+	ck_assert_int_eq(create_job(NULL, NULL, &b, &err), 0);
 	ck_assert_str_eq(b.name, "job-3");
 	close(a.fd);
 	close(b.fd);
@@ -146,10 +146,8 @@ START_TEST(test_failed_limit_removes_the_cgroup)
 {
 	struct cg_job job;
 	struct cg_err err = {0};
-	unsigned long seq = 1;
 	fake_add_fault(&fake, "pids.max", 0, EINVAL, 1);
-	ck_assert_int_eq(cg_job_create(&fake.sys, jobs_fd, "jobs", "job", &seq, &some_limits,
-				       NULL, &job, &err), -1);
+	ck_assert_int_eq(create_job(&some_limits, NULL, &job, &err), -1);
 	ck_assert_msg(strstr(err.msg, "write '16' to jobs/job-1/pids.max"), "%s", err.msg);
 	ck_assert_int_eq(err.errnum, EINVAL);
 	ck_assert(!job_exists("job-1"));
@@ -161,10 +159,8 @@ START_TEST(test_missing_controller_is_named_and_nothing_is_left)
 {
 	struct cg_job job;
 	struct cg_err err = {0};
-	unsigned long seq = 1;
 	fake_write_text(jobs_path, "cgroup.subtree_control", "memory\n");
-	ck_assert_int_eq(cg_job_create(&fake.sys, jobs_fd, "jobs", "job", &seq, &some_limits,
-				       NULL, &job, &err), -1);
+	ck_assert_int_eq(create_job(&some_limits, NULL, &job, &err), -1);
 	ck_assert_msg(strstr(err.msg, "pids.max (its controller is not enabled"), "%s", err.msg);
 	ck_assert(!job_exists("job-1"));
 }
@@ -174,10 +170,8 @@ START_TEST(test_full_parent_says_why)
 {
 	struct cg_job job;
 	struct cg_err err = {0};
-	unsigned long seq = 1;
 	fake.readonly = true;
-	ck_assert_int_eq(cg_job_create(&fake.sys, jobs_fd, "jobs", "job", &seq, NULL, NULL, &job,
-				       &err), -1);
+	ck_assert_int_eq(create_job(NULL, NULL, &job, &err), -1);
 	ck_assert_msg(strstr(err.msg, "mkdir jobs/job-1"), "%s", err.msg);
 	ck_assert_int_eq(err.errnum, EROFS);
 }
@@ -186,7 +180,6 @@ END_TEST
 static void make_job(struct cg_job *job)
 {
 	struct cg_err err = {0};
-	unsigned long seq = 1;
 	ck_assert_int_eq(cg_job_create(&fake.sys, jobs_fd, "jobs", "job", &seq, &some_limits, NULL,
 				       job, &err), 0);
 }
