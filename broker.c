@@ -359,22 +359,19 @@ static __attribute__((noreturn)) void broker_child(const struct broker_config *c
 	}
 }
 
-int broker_start(const struct broker_config *cfg, pid_t *pid, char *address, size_t cap)
+int broker_start(const struct broker_config *cfg, int listen_fd, pid_t *pid)
 {
-	int fd = broker_listen(address, cap);
-	if (fd < 0)
-		return -1;
 	pid_t child = fork();
 	if (child < 0) {
 		cg_error(NULL, errno, "fork the broker");
-		close(fd);
+		close(listen_fd);
 		return -1;
 	}
 	if (child == 0)
-		broker_child(cfg, fd);
+		broker_child(cfg, listen_fd);
 	/* Only the broker holds the socket: if it dies, a client's connect
 	 * fails at once instead of waiting on a listener nobody serves. */
-	close(fd);
+	close(listen_fd);
 	*pid = child;
 	return 0;
 }

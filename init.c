@@ -29,6 +29,7 @@ struct run {
 	bool have_layout;
 	pid_t worker; /* 0 until spawned */
 	pid_t broker; /* 0 unless started */
+	int broker_listen_fd; /* its socket until it starts, else -1 */
 };
 
 /* What the child does between fork and exec. */
@@ -126,23 +127,37 @@ static int export_layout(struct run *run)
 /* As PID 1 with a layout: the root broker that makes job cgroups whose
  * limits the worker's uid cannot lift (job.h). Only as PID 1, whose end
  * ends the broker with the namespace; without a broker a runner makes
- * its own cgroups and says so. A broker that cannot start is a warning:
- * runners that require one then refuse, the rest say so in the verdict. */
-static int start_broker(struct run *run, bool pid1)
+ * its own cgroups and says so. Its socket is bound now, so that its name
+ * is in the worker's environment; the broker itself starts after the
+ * worker (start_broker), so that its start-up does not delay the
+ * worker's on a one-CPU container, and a runner that connects first
+ * waits in the listen backlog. A broker that cannot be had is a warning:
+ * runners that require one refuse, the rest say so in their verdict. */
+static int prepare_broker(struct run *run, bool pid1)
 {
 	if (!pid1 || !run->have_layout || run->opt.no_broker)
 		return 0;
-	static struct broker_config cfg;
 	char address[64];
-	cfg.jobs_fd = run->layout.jobs_fd;
-	cfg.jobs_path = run->layout.jobs_path;
-	cfg.allowed_uid = run->priv.change_user ? run->priv.uid
-			: run->opt.delegate ? run->opt.delegate_uid : 0;
-	if (broker_start(&cfg, &run->broker, address, sizeof(address)) < 0) {
+	run->broker_listen_fd = broker_listen(address, sizeof(address));
+	if (run->broker_listen_fd < 0) {
 		cg_log(LOG_WARN, "no job broker: runners make their own job cgroups");
 		return 0;
 	}
 	return worker_env(run, "CGINIT_BROKER", address);
+}
+
+static void start_broker(struct run *run)
+{
+	static struct broker_config cfg;
+	if (run->broker_listen_fd < 0)
+		return;
+	cfg.jobs_fd = run->layout.jobs_fd;
+	cfg.jobs_path = run->layout.jobs_path;
+	cfg.allowed_uid = run->priv.change_user ? run->priv.uid
+			: run->opt.delegate ? run->opt.delegate_uid : 0;
+	if (broker_start(&cfg, run->broker_listen_fd, &run->broker) < 0)
+		cg_log(LOG_WARN, "no job broker: runners asking for one will fail");
+	run->broker_listen_fd = -1;
 }
 
 /* Returns 0 to go on (with or without a layout), -1 to exit 125. */
@@ -226,6 +241,7 @@ static int run_worker(struct run *run, const sigset_t *inherited, bool pid1)
 	if (worker < 0)
 		return EXIT_CGINIT_FAILURE;
 	run->worker = worker;
+	start_broker(run);
 	/* Pin no mount: the worker keeps its cwd, cginit does not need one;
 	 * nor the pipes, sockets and files it inherited, which the worker
 	 * has now: their other ends would never see an EOF of ours. */
@@ -262,6 +278,7 @@ int main(int argc, char **argv)
 	if (strcmp(base ? base + 1 : argv[0], "cginit-job") == 0)
 		return job_main(argc, argv);
 	static struct run run;
+	run.broker_listen_fd = -1;
 	cg_sys_default(&run.sys);
 	cg_layout_init(&run.layout);
 	struct cg_err err = {0};
@@ -297,7 +314,7 @@ int main(int argc, char **argv)
 		return EXIT_CGINIT_FAILURE;
 	if (run.opt.pdeathsig && reaper_set_pdeathsig(run.opt.pdeathsig) < 0)
 		return EXIT_CGINIT_FAILURE;
-	if (bootstrap_cgroups(&run, pid1) < 0 || start_broker(&run, pid1) < 0)
+	if (bootstrap_cgroups(&run, pid1) < 0 || prepare_broker(&run, pid1) < 0)
 		return EXIT_CGINIT_FAILURE;
 	int code = run_worker(&run, &inherited, pid1);
 	cg_layout_close(&run.layout);

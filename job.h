@@ -17,7 +17,8 @@
  * SCM_RIGHTS, or "error ERRNO TEXT\n". The job lives while the connection
  * does: the client sends "release\n" once its job is over and gets
  * "released\n" when the cgroup is gone; a connection that closes first gets
- * its cgroup killed and removed all the same.
+ * its cgroup killed and removed all the same. A client that could rmdir
+ * the emptied cgroup itself (jobs/ is the delegatee's) just hangs up.
  */
 #ifndef JOB_H
 #define JOB_H
@@ -119,10 +120,10 @@ void broker_init(struct broker *b, const struct broker_config *cfg, const struct
 /* One round: waits (at most timeout_cap_ms, -1 for as long as no request
  * is due) and serves what is ready. -1 if poll itself fails. */
 int broker_step(struct broker *b, int timeout_cap_ms);
-/* Binds a fresh abstract name and forks the broker, a root child that
- * PID 1 keeps until its end. *pid the broker's, address the "@name" for
- * CGINIT_BROKER. -1 having said why; nothing is left running then. */
-int broker_start(const struct broker_config *cfg, pid_t *pid, char *address, size_t cap);
+/* Forks the broker on listen_fd (from broker_listen), a root child that
+ * PID 1 keeps until its end, and closes listen_fd here. -1 having said
+ * why; nothing is left running then. */
+int broker_start(const struct broker_config *cfg, int listen_fd, pid_t *pid);
 /* A connected socket to the broker at "@name"; -1 with *err. */
 int broker_socket_connect(const char *address, struct cg_err *err);
 
