@@ -54,6 +54,15 @@ job term 143 -- /bin/sh -c 'kill -TERM $$'
 has term '"status":"signalled"'
 has term '"signal":"SIGTERM"'
 
+# A signal to the runner goes on to the job.
+/sbin/cginit --job --json "$V/fwd" -- /bin/sleep 100 2>"$V/fwd.err" &
+runner=$!
+sleep 1
+kill -TERM "$runner"
+wait "$runner"
+expect_eq "$?" 143 "exit code of a job whose runner got SIGTERM"
+has fwd '"signal":"SIGTERM"'
+
 # A daemon that double-forks out of its session: gone with the job.
 job daemon 0 -- /bin/sh -c 'setsid /bin/sh -c "sleep 1000 & echo \$! >/tmp/daemon.pid"; exit 0'
 has daemon '"status":"accepted"'
