@@ -11,7 +11,7 @@
 set -u
 # The suites make namespaces and mounts: root, through sudo if need be.
 . "$(dirname "$0")/../scripts/as-root.sh"
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 total_pass=0 total_fail=0 total_skip=0 summary=""
 # A check.sh run by a stage of this one (check-asan) exits on its failures
 # alone and leaves the skip verdict to the outer one, which counts the
