@@ -22,9 +22,11 @@ log=""
 trap 'rm -f "$log"' EXIT
 for stage in "$@"; do
 	echo "=== $stage ==="
+	t0=$(date +%s)
 	log=$(mktemp)
 	make --no-print-directory "$stage" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
+	secs=$(($(date +%s) - t0))
 	line=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
 	# SKIP: lines that the suite did not count as failures
 	skip_lines=$(grep -E '^SKIP: ' "$log" | grep -vc '(counted as a failure)$')
@@ -32,7 +34,7 @@ for stage in "$@"; do
 	if [ -z "$line" ]; then
 		echo "FAIL: $stage printed no summary line (exit $rc)"
 		total_fail=$((total_fail + 1)) total_skip=$((total_skip + skip_lines))
-		summary="$summary $stage:broken/$skip_lines"
+		summary="$summary $stage:broken/$skip_lines(${secs}s)"
 		continue
 	fi
 	p=$(echo "$line" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+')
@@ -48,9 +50,9 @@ for stage in "$@"; do
 		f=1
 	fi
 	total_pass=$((total_pass + p)) total_fail=$((total_fail + f)) total_skip=$((total_skip + s))
-	summary="$summary $stage:$p/$f/$s"
+	summary="$summary $stage:$p/$f/$s(${secs}s)"
 done
-echo "=== summary (stage:passed/failed/skipped):$summary ==="
+echo "=== summary (stage:passed/failed/skipped(time)):$summary ==="
 ok=1
 [ "$total_fail" -eq 0 ] || ok=0
 if [ "$total_skip" -gt 0 ] && [ -z "$nested" ]; then
