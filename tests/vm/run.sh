@@ -6,8 +6,9 @@
 # scripts), runs each scenario in the guest and reports one PASS:/FAIL: line
 # per scenario and kernel ("PASS: idempotent [6.1.0-57]"), then one
 # "N passed, N failed" over every kernel, the last line printed.  Exits
-# non-zero if any failed or if the guest never reported.  See
-# tests/vm/README.md.
+# non-zero if any failed or if the guest never reported.  By default it
+# runs every scenario on each of DEFAULT_KERNELS (pinned below), under
+# TCG, booting the ELF vmlinux through PVH.  See tests/vm/README.md.
 #
 # SCENARIO is a number or a name (default: all):
 #   1 privileged  2 forkbomb  3 memhog  4 readonly  5 nodelegate
@@ -27,11 +28,19 @@
 #   CGINIT_VM_KERNELS    kernel packages to run the scenarios on, one boot
 #                        (or two, with pid1) each, e.g. "6.1.0-50 6.1.0-57"
 #                        (short for linux-image-6.1.0-NN-amd64); default:
-#                        PINNED_KERNEL below, or FALLBACK_KERNEL where apt
-#                        cannot download that one
-#   CGINIT_VM_ACCEL      kvm or tcg to skip the KVM probe
-#   CGINIT_VM_KVM_PROBE  seconds KVM gets to show the guest is up (20)
+#                        DEFAULT_KERNELS below. A package in KERNEL_PINS is
+#                        fetched at its pinned version and sha256; any other
+#                        at the newest version bookworm holds, said so
+#   CGINIT_VM_DEBIAN_MIRROR    the archive the kernels come from (default
+#                        http://deb.debian.org/debian), suite bookworm
+#   CGINIT_VM_SECURITY_MIRROR  the same for bookworm-security (default
+#                        http://deb.debian.org/debian-security)
+#   CGINIT_VM_ACCEL      tcg (default) or kvm; see tests/vm/README.md for
+#                        why KVM is not the default
+#   CGINIT_VM_BOOT       vmlinux (default: the ELF unpacked from the
+#                        bzImage, booted through PVH) or bzimage
 #   CGINIT_VM_TIMEOUT    hard limit of the main boot in seconds (420)
+#   CGINIT_VM_TIMEOUT_PID1  hard limit of the pid1 boot in seconds (180)
 #   CGINIT_VM_SCENARIO_TIMEOUT  limit of one scenario in the guest (150)
 set -euo pipefail
 
@@ -39,16 +48,24 @@ set -euo pipefail
 ALL="privileged forkbomb memhog readonly nodelegate hostcgns shutdown delegation idempotent pid1 dockerfile noclone3 worker-escape hostile-job root-worker-job oom-pid1 clone-after-kill job-runner"
 RUN_ORDER="privileged forkbomb memhog readonly nodelegate hostcgns shutdown delegation dockerfile noclone3 worker-escape hostile-job root-worker-job oom-pid1 clone-after-kill job-runner idempotent pid1"
 
-# The kernels the suite boots by default, in this one place, the first
-# that apt can download: the newest Debian 6.1 here (bookworm-security),
-# else bookworm main's, which a machine without bookworm-security still
-# has (it has the clone3 cgroup.kill bug, which cginit works around; see
-# README.md, "Kernels"). Not linux-image-amd64, whose target moves with the
-# apt sources. The run says which one it booted.
-PINNED_KERNEL=linux-image-6.1.0-57-amd64
-PINNED_VERSION=6.1.192-3
-FALLBACK_KERNEL=linux-image-6.1.0-50-amd64
-FALLBACK_VERSION=6.1.176-1
+# The kernels, pinned in this one place: package, version and the sha256
+# of its .deb (the one Debian's signed index gives). They are fetched with
+# apt-get through a private apt configuration of this suite's own
+# (bookworm and bookworm-security, whatever the machine's apt sources say;
+# see fetch_kernel), and a .deb whose sha256 is not the pinned one is
+# refused. 6.1.0-47 is the oldest 6.1 Debian still ships (bookworm main),
+# 6.1.0-50 is bookworm main's linux-image-amd64, and 6.1.0-57 the newest
+# (bookworm-security). 47 and 50 have the clone3 cgroup.kill bug that
+# cginit works around (README.md, "Kernels"); 57 has the fix.
+KERNEL_PINS="
+linux-image-6.1.0-47-amd64 6.1.170-3 e0061f95dbe31f5646e5a29ba9a62293f6b625a70e81fc2b04344d8ab7589c34
+linux-image-6.1.0-50-amd64 6.1.176-1 7b5597492a0a65aee61985a492e6bcc3f2cde830072a0e3b3d8c7e1b90279bd3
+linux-image-6.1.0-57-amd64 6.1.192-3 14d219d01e1283261817d961dbb3895cb5b4288d0de10e0ba0632a0d993e15bf
+"
+# What make check boots: the oldest and the newest pinned. Not
+# linux-image-amd64, whose target moves with the archive.
+DEFAULT_KERNELS="linux-image-6.1.0-47-amd64 linux-image-6.1.0-57-amd64"
+DEBIAN_SUITE=bookworm
 
 say() { echo "vm-check: $*" >&2; }
 # die MESSAGE: stop. Once the run has begun (after the arguments), also a
@@ -127,7 +144,7 @@ running=1
 # ---- the kernel: Debian's linux-image, unpacked, never installed ----------
 # Options the guest needs built in (no modules for these).
 NEED_Y="CGROUPS MEMCG CGROUP_PIDS CGROUP_SCHED CGROUP_BPF BPF_SYSCALL PID_NS
-IPC_NS UTS_NS NET_NS USER_NS DEVTMPFS TMPFS BLK_DEV_INITRD RD_GZIP
+IPC_NS UTS_NS NET_NS USER_NS DEVTMPFS TMPFS BLK_DEV_INITRD
 SERIAL_8250 SERIAL_8250_CONSOLE SECCOMP"
 
 # modinfo_field FILE FIELD: a field of a module's .modinfo (NUL-separated)
@@ -155,43 +172,100 @@ add_module() {
 	echo "$name" >>"$kmods/order"
 }
 
-# fetch_kernel PKG [VERSION [optional]]: Debian's kernel package PKG (at
-# VERSION, when given) unpacked into $vmc/kernels/PKG/: vmlinuz, config,
-# kernel.version ("PKG VERSION") and modules/ (the few the guest loads, and
-# their load order). Keyed by package name, so that a cache of one kernel
-# is never booted as another; a cached VERSION other than the one asked
-# for is fetched again. Sets $kdir. With "optional", a package apt cannot
-# download returns 1 instead of stopping the run.
+# pin_of PKG: "VERSION SHA256" of a package in KERNEL_PINS, or nothing
+pin_of() {
+	awk -v p="$1" '$1 == p { print $2, $3 }' <<<"$KERNEL_PINS"
+}
+
+# The suite's own apt configuration, under the cache: its own sources
+# (bookworm and bookworm-security, amd64), lists, cache and an empty dpkg
+# status, so that neither the machine's apt sources nor what it has
+# installed change what is fetched. /etc/apt is read for defaults only and
+# never written; nothing is installed. As in scripts/build-libcap-musl.sh,
+# root downloads as itself rather than as _apt, who cannot write here.
+apt_dir=$vmc/apt
+apt_updated=
+vm_apt() {
+	apt-get -q \
+		-o Dir::Etc::SourceList="$apt_dir/sources.list" \
+		-o Dir::Etc::SourceParts="$apt_dir/sources.list.d" \
+		-o Dir::State::Lists="$apt_dir/lists" \
+		-o Dir::State::status="$apt_dir/status" \
+		-o Dir::Cache="$apt_dir/cache" \
+		-o Dir::Cache::pkgcache="" -o Dir::Cache::srcpkgcache="" \
+		-o APT::Sandbox::User="$(id -un)" \
+		"$@"
+}
+vm_apt_update() {
+	local keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+	[ -z "$apt_updated" ] || return 0
+	[ -r "$keyring" ] || die "no $keyring to check the archive's signatures (apt-get install debian-archive-keyring)"
+	rm -rf "$apt_dir"
+	mkdir -p "$apt_dir/sources.list.d" "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial"
+	: >"$apt_dir/status"
+	{
+		echo "deb [arch=amd64 signed-by=$keyring] ${CGINIT_VM_DEBIAN_MIRROR:-http://deb.debian.org/debian} $DEBIAN_SUITE main"
+		echo "deb [arch=amd64 signed-by=$keyring] ${CGINIT_VM_SECURITY_MIRROR:-http://deb.debian.org/debian-security} $DEBIAN_SUITE-security main"
+	} >"$apt_dir/sources.list"
+	say "kernel: apt-get update with the suite's own sources ($apt_dir/sources.list)"
+	if ! vm_apt update >"$apt_dir/update.log" 2>&1; then
+		sed 's/^/    /' "$apt_dir/update.log" >&2
+		die "apt-get update with $apt_dir/sources.list failed"
+	fi
+	apt_updated=1
+}
+
+# fetch_kernel PKG: Debian's kernel package PKG unpacked into
+# $vmc/kernels/PKG/: vmlinuz, vmlinux (the ELF inside it, for PVH; or
+# vmlinux.failed with the reason), config, kernel.version ("PKG VERSION"),
+# kernel.sha256 (the .deb's) and modules/ (the few the guest loads, and
+# their load order). A pinned package (KERNEL_PINS) is fetched at its
+# version and must have its sha256; a cache of another version or sha256
+# is fetched again. Any other package: the newest the suite's sources
+# hold, and a cache of it is used as it is. Keyed by package name, so that
+# a cache of one kernel is never booted as another. Sets $kdir.
 fetch_kernel() {
-	local pkg=$1 want=${2:-} optional=${3:-} tmp cfg o v got
+	local pkg=$1 pin want='' sum='' tmp deb got_sum cfg o v got
+	pin=$(pin_of "$pkg")
+	if [ -n "$pin" ]; then
+		want=${pin%% *}
+		sum=${pin#* }
+	fi
 	kdir=$vmc/kernels/$pkg
 	if [ -s "$kdir/vmlinuz" ] && [ -s "$kdir/kernel.version" ] && [ -d "$kdir/modules" ]; then
 		got=$(cut -d' ' -f2 "$kdir/kernel.version")
-		if [ -z "$want" ] || [ "$got" = "$want" ]; then
-			say "kernel: cached $(cat "$kdir/kernel.version")"
+		if [ -z "$pin" ] || { [ "$got" = "$want" ] && [ "$(cat "$kdir/kernel.sha256" 2>/dev/null)" = "$sum" ]; }; then
+			say "kernel: cached $(cat "$kdir/kernel.version")${pin:+ (pinned)}"
 			return 0
 		fi
-		say "kernel: cache holds $pkg $got, not $want: fetching it again"
+		say "kernel: cache holds $pkg $got with sha256 $(cat "$kdir/kernel.sha256" 2>/dev/null || echo unknown)," \
+			"not the pinned $want $sum: fetching it again"
 	fi
-	if ! apt-cache show "$pkg${want:+=$want}" >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-		say "apt-cache knows no $pkg${want:+ $want}; running apt-get update"
-		apt-get update -qq >&2 || true
+	vm_apt_update
+	if [ -n "$pin" ]; then
+		say "kernel: downloading $pkg $want (pinned, sha256 $sum)"
+	else
+		say "kernel: downloading $pkg, NOT pinned: the newest in $DEBIAN_SUITE and $DEBIAN_SUITE-security"
 	fi
-	say "kernel: downloading $pkg${want:+ $want}"
 	mkdir -p "$vmc/kernels"
 	tmp=$(mktemp -d "$vmc/kernels/fetch.XXXXXX")
 	chmod 755 "$tmp"
-	(cd "$tmp" && apt-get download -q "$pkg${want:+=$want}" 2>&1 | grep -v 'unsandboxed' >&2) || true
-	if ! ls "$tmp"/*.deb >/dev/null 2>&1; then
+	(cd "$tmp" && vm_apt download "$pkg${want:+=$want}") >"$tmp/download.log" 2>&1 || true
+	deb=$(ls "$tmp"/*.deb 2>/dev/null | head -n 1 || true)
+	if [ -z "$deb" ]; then
+		sed 's/^/    /' "$tmp/download.log" >&2
 		rm -rf "$tmp"
-		if [ -n "$optional" ]; then
-			say "kernel: apt cannot download $pkg${want:+ $want}"
-			return 1
-		fi
-		die "apt-get download $pkg${want:+=$want} failed (apt-cache policy $pkg: is it in the apt sources?)"
+		die "apt-get download $pkg${want:+=$want} failed with $apt_dir/sources.list" \
+			"($DEBIAN_SUITE, $DEBIAN_SUITE-security). If Debian has dropped it from the archive," \
+			"pin another kernel in KERNEL_PINS (tests/vm/run.sh), or name others in CGINIT_VM_KERNELS"
+	fi
+	got_sum=$(sha256sum "$deb" | cut -d' ' -f1)
+	if [ -n "$sum" ] && [ "$got_sum" != "$sum" ]; then
+		rm -rf "$tmp"
+		die "$(basename "$deb"): sha256 $got_sum, not the pinned $sum"
 	fi
 	kx=$tmp/x
-	dpkg-deb -x "$tmp"/*.deb "$kx"
+	dpkg-deb -x "$deb" "$kx"
 	cfg=$(ls "$kx"/boot/config-* | head -n 1)
 	for o in $NEED_Y; do
 		grep -qx "CONFIG_$o=y" "$cfg" || die "$pkg: CONFIG_$o is not built in"
@@ -214,10 +288,29 @@ fetch_kernel() {
 	mv "$kmods" "$tmp/k/modules"
 	cp "$cfg" "$tmp/k/config"
 	cp "$(ls "$kx"/boot/vmlinuz-* | head -n 1)" "$tmp/k/vmlinuz"
-	echo "$pkg $(dpkg-deb -f "$tmp"/*.deb Version)" >"$tmp/k/kernel.version"
+	echo "$pkg $(dpkg-deb -f "$deb" Version)" >"$tmp/k/kernel.version"
+	echo "$got_sum" >"$tmp/k/kernel.sha256"
 	mv "$tmp/k" "$kdir"
 	rm -rf "$tmp"
-	say "kernel: cached $(cat "$kdir/kernel.version") in $kdir"
+	say "kernel: cached $(cat "$kdir/kernel.version") (sha256 $got_sum) in $kdir"
+}
+
+# unpack_vmlinux: $kdir/vmlinux, the ELF vmlinux inside $kdir/vmlinuz with
+# its PVH entry note (tests/vm/vmlinux.py), made once per cached kernel;
+# where that fails, $kdir/vmlinux.failed says why and the bzImage is booted.
+unpack_vmlinux() {
+	[ -s "$kdir/vmlinux" ] || [ -s "$kdir/vmlinux.failed" ] && return 0
+	grep -qx 'CONFIG_PVH=y' "$kdir/config" || {
+		echo "CONFIG_PVH is not set in $(cat "$kdir/kernel.version")" >"$kdir/vmlinux.failed"
+		return 0
+	}
+	if python3 "$here/vmlinux.py" "$kdir/vmlinuz" "$kdir/vmlinux.tmp" >"$kdir/vmlinux.log" 2>&1; then
+		mv "$kdir/vmlinux.tmp" "$kdir/vmlinux"
+		say "kernel: $(cat "$kdir/vmlinux.log")"
+	else
+		rm -f "$kdir/vmlinux.tmp"
+		tr '\n' ' ' <"$kdir/vmlinux.log" >"$kdir/vmlinux.failed"
+	fi
 }
 
 # ---- the initramfs ------------------------------------------------------
@@ -290,12 +383,14 @@ build_initramfs() {
 	chmod 1777 "$rfs/tmp"
 
 	chmod 755 "$root/init" "$root/init-pid1"
-	(cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >"$build/initrd.gz"
+	# uncompressed: under TCG the guest's gunzip cost more than QEMU's
+	# loading of the bigger file (tests/vm/README.md, "Timing")
+	(cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet) >"$build/initrd.cpio"
 	rm -rf "$root"
-	say "initramfs: $(du -k "$build/initrd.gz" | cut -f1) KiB"
+	say "initramfs: $(du -k "$build/initrd.cpio" | cut -f1) KiB, uncompressed"
 }
 
-# modules_initrd TAG: $build/initrd-TAG.gz, the initramfs plus the modules
+# modules_initrd TAG: $build/initrd-TAG.cpio, the initramfs plus the modules
 # of the kernel in $kdir. The kernel unpacks concatenated cpio archives one
 # after the other, so the common part is built once for every kernel.
 modules_initrd() {
@@ -303,70 +398,68 @@ modules_initrd() {
 	rm -rf "$m"
 	mkdir -p "$m/lib/modules"
 	cp "$kdir"/modules/* "$m/lib/modules/"
-	(cd "$m" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >"$m.cpio.gz"
-	cat "$build/initrd.gz" "$m.cpio.gz" >"$build/initrd-$tag.gz"
-	rm -rf "$m" "$m.cpio.gz"
+	(cd "$m" && find . | cpio -o -H newc -R 0:0 --quiet) >"$m.cpio"
+	cat "$build/initrd.cpio" "$m.cpio" >"$build/initrd-$tag.cpio"
+	rm -rf "$m" "$m.cpio"
 }
 
 # ---- booting ------------------------------------------------------------
-accel=${CGINIT_VM_ACCEL:-}
-# a KVM that hung once on this host (same host kernel) is not probed again
-kvm_memo=$vmc/kvm-hangs
-kvm_key="$(uname -r) $(qemu-system-x86_64 --version | head -n 1)"
+# TCG unless asked: /dev/kvm on these machines is kvm_pvm, under which a
+# stock kernel runs over 1000 times slower than under TCG (README.md)
+accel=${CGINIT_VM_ACCEL:-tcg}
+case $accel in
+tcg | kvm) ;;
+*) die "CGINIT_VM_ACCEL=$accel: tcg or kvm" ;;
+esac
+case ${CGINIT_VM_BOOT:-vmlinux} in
+vmlinux | bzimage) ;;
+*) die "CGINIT_VM_BOOT=${CGINIT_VM_BOOT}: vmlinux or bzimage" ;;
+esac
 
-# boot NAME TIMEOUT APPEND: boot the guest; console to console-NAME.log,
-# result lines (the guest's ttyS1) to results-NAME.log
+# kernel_image: the image to boot for $kdir into $kimage, and what it is
+# into $kimage_is: the ELF vmlinux through PVH unless CGINIT_VM_BOOT says
+# bzimage or the vmlinux could not be had, which is said
+kernel_image() {
+	if [ "${CGINIT_VM_BOOT:-vmlinux}" = vmlinux ] && [ -s "$kdir/vmlinux" ]; then
+		kimage=$kdir/vmlinux kimage_is="vmlinux via PVH"
+	elif [ "${CGINIT_VM_BOOT:-vmlinux}" = vmlinux ]; then
+		kimage=$kdir/vmlinuz kimage_is="bzImage (no vmlinux: $(cat "$kdir/vmlinux.failed" 2>/dev/null))"
+	else
+		kimage=$kdir/vmlinuz kimage_is="bzImage (CGINIT_VM_BOOT=bzimage)"
+	fi
+}
+
+# boot NAME TIMEOUT APPEND: boot the guest under its own hard timeout;
+# console to console-NAME.log, result lines (the guest's ttyS1) to
+# results-NAME.log. Sets $up, the seconds until the guest said
+# "CGINIT-VM: guest up" (or "never").
 boot() {
-	local name=$1 tmo=$2 append=$3 con res pid i rc
+	local name=$1 tmo=$2 append=$3 con res pid rc t0 now
 	con=$build/console-$name.log
 	res=$build/results-$name.log
-	qemu_run() { # ACCEL [exec]: QEMU under the hard timeout; "exec"
-		# (for a background subshell) makes $! the pid of timeout(1)
-		local ex=
-		[ "${2:-}" = exec ] && ex="exec"
-		$ex timeout "$tmo" qemu-system-x86_64 -accel "$1" -m 1024 -smp 1 \
-			-nographic -no-reboot -nic none \
-			-kernel "$kdir/vmlinuz" -initrd "$build/initrd-$ktag.gz" \
-			-append "console=ttyS0 quiet panic=-1 $append" \
-			-serial mon:stdio -serial "file:$res" -device virtio-rng-pci \
-			</dev/null >"$con" 2>&1
-	}
-	if [ -z "$accel" ] && [ "$(cat "$kvm_memo" 2>/dev/null)" = "$kvm_key" ]; then
-		accel=tcg
-		say "accelerator: tcg (kvm hung here before: $kvm_memo; delete it to probe again)"
-	fi
-	if [ -z "$accel" ]; then
-		if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
-			# /dev/kvm may open yet never run the guest (nested
-			# virtualisation): give it a short time to show life
-			local probe=${CGINIT_VM_KVM_PROBE:-20}
-			: >"$res"
-			qemu_run kvm exec &
-			pid=$!
-			for ((i = 0; i < probe * 10; i++)); do
-				grep -q 'CGINIT-VM: guest up' "$res" 2>/dev/null && break
-				kill -0 "$pid" 2>/dev/null || break
-				sleep 0.1
-			done
-			if grep -q 'CGINIT-VM: guest up' "$res" 2>/dev/null; then
-				accel=kvm
-				say "accelerator: kvm (guest up in $((i / 10)).$((i % 10)) s)"
-				rc=0
-				wait "$pid" || rc=$?
-				return $rc
-			fi
-			kill "$pid" 2>/dev/null || true
-			wait "$pid" 2>/dev/null || true
-			echo "$kvm_key" >"$kvm_memo"
-			say "accelerator: kvm did not bring the guest up within ${probe} s; falling back to tcg"
-		else
-			say "accelerator: /dev/kvm not usable; using tcg"
-		fi
-		accel=tcg
-	fi
 	: >"$res"
+	t0=$(date +%s%N)
+	timeout "$tmo" qemu-system-x86_64 -accel "$accel" -m 1024 -smp 1 \
+		-nographic -no-reboot -nic none \
+		-kernel "$kimage" -initrd "$build/initrd-$ktag.cpio" \
+		-append "console=ttyS0 quiet panic=-1 $append" \
+		-serial mon:stdio -serial "file:$res" -device virtio-rng-pci \
+		</dev/null >"$con" 2>&1 &
+	pid=$!
+	up=never
+	while kill -0 "$pid" 2>/dev/null; do
+		if grep -q 'CGINIT-VM: guest up' "$res" 2>/dev/null; then
+			now=$(date +%s%N)
+			up=$(awk -v d=$((now - t0)) 'BEGIN { printf "%.1f", d / 1e9 }')
+			break
+		fi
+		sleep 0.1
+	done
 	rc=0
-	qemu_run "$accel" || rc=$?
+	wait "$pid" || rc=$?
+	if [ "$up" = never ] && grep -q 'CGINIT-VM: guest up' "$res"; then
+		up="?" # up and done between two looks
+	fi
 	return $rc
 }
 
@@ -377,32 +470,24 @@ kernel_tag() {
 	echo "${t%-amd64}"
 }
 
-# The kernels to boot: the pinned one, or CGINIT_VM_KERNELS (package
+# The kernels to boot: DEFAULT_KERNELS, or CGINIT_VM_KERNELS (package
 # names; "6.1.0-50" is short for linux-image-6.1.0-50-amd64), each once.
 kernels=()
+for k in ${CGINIT_VM_KERNELS:-$DEFAULT_KERNELS}; do
+	case $k in linux-image-*) ;; *) k=linux-image-$k-amd64 ;; esac
+	case " ${kernels[*]} " in *" $k "*) continue ;; esac
+	kernels+=("$k")
+done
+[ ${#kernels[@]} -gt 0 ] || die "CGINIT_VM_KERNELS names no kernel"
 if [ -n "${CGINIT_VM_KERNELS:-}" ]; then
-	for k in $CGINIT_VM_KERNELS; do
-		case $k in linux-image-*) ;; *) k=linux-image-$k-amd64 ;; esac
-		case " ${kernels[*]} " in *" $k "*) continue ;; esac
-		kernels+=("$k")
-	done
-	[ ${#kernels[@]} -gt 0 ] || die "CGINIT_VM_KERNELS names no kernel"
-	say "kernels: ${kernels[*]} (CGINIT_VM_KERNELS; the default is $PINNED_KERNEL $PINNED_VERSION)"
-	for k in "${kernels[@]}"; do
-		fetch_kernel "$k"
-	done
-elif fetch_kernel "$PINNED_KERNEL" "$PINNED_VERSION" optional; then
-	kernels=("$PINNED_KERNEL")
-	say "kernel: $PINNED_KERNEL $PINNED_VERSION (pinned in tests/vm/run.sh; CGINIT_VM_KERNELS for others)"
-elif fetch_kernel "$FALLBACK_KERNEL" "$FALLBACK_VERSION" optional; then
-	kernels=("$FALLBACK_KERNEL")
-	say "kernel: $FALLBACK_KERNEL $FALLBACK_VERSION, the fallback: these apt sources lack" \
-		"$PINNED_KERNEL $PINNED_VERSION (bookworm-security)"
+	say "kernels: ${kernels[*]} (CGINIT_VM_KERNELS; the default is $DEFAULT_KERNELS)"
 else
-	die "apt can download neither $PINNED_KERNEL $PINNED_VERSION (bookworm-security) nor" \
-		"$FALLBACK_KERNEL $FALLBACK_VERSION (bookworm): add the one you want to the apt sources," \
-		"or name the kernels to test with CGINIT_VM_KERNELS=\"linux-image-6.1.0-NN-amd64 ...\""
+	say "kernels: ${kernels[*]} (DEFAULT_KERNELS, pinned in tests/vm/run.sh; CGINIT_VM_KERNELS for others)"
 fi
+for k in "${kernels[@]}"; do
+	fetch_kernel "$k"
+	unpack_vmlinux
+done
 build_initramfs
 t_built=$(date +%s)
 
@@ -454,11 +539,14 @@ booted() {
 	esac
 }
 
+timing=()
 for k in "${kernels[@]}"; do
 	kdir=$vmc/kernels/$k
 	ktag=$(kernel_tag "$k")
 	modules_initrd "$ktag"
-	say "kernel $ktag: $(cat "$kdir/kernel.version")"
+	kernel_image
+	say "kernel $ktag: $(cat "$kdir/kernel.version"), booting its $kimage_is with $accel"
+	tk=$(date +%s)
 	if [ ${#boot_a[@]} -gt 0 ]; then
 		list=$(IFS=,; echo "${boot_a[*]}")
 		say "boot A-$ktag: scenarios ${boot_a[*]}"
@@ -466,7 +554,8 @@ for k in "${kernels[@]}"; do
 		rc=0
 		boot "A-$ktag" "${CGINIT_VM_TIMEOUT:-420}" \
 			"cginit_vm.scenarios=$list cginit_vm.timeout=${CGINIT_VM_SCENARIO_TIMEOUT:-150}" || rc=$?
-		say "boot A-$ktag: $(($(date +%s) - t0)) s with $accel"
+		say "boot A-$ktag: guest up after $up s, $(($(date +%s) - t0)) s in all ($accel, $kimage_is)"
+		timing+=("A-$ktag up ${up} s, $(($(date +%s) - t0)) s")
 		booted "A-$ktag"
 		collect "A-$ktag" "$rc" "${boot_a[@]}"
 	fi
@@ -474,11 +563,13 @@ for k in "${kernels[@]}"; do
 		say "boot B-$ktag: scenario pid1 (cginit is the guest's PID 1)"
 		t0=$(date +%s)
 		rc=0
-		boot "B-$ktag" 180 "rdinit=/init-pid1" || rc=$?
-		say "boot B-$ktag: $(($(date +%s) - t0)) s with $accel"
+		boot "B-$ktag" "${CGINIT_VM_TIMEOUT_PID1:-180}" "rdinit=/init-pid1" || rc=$?
+		say "boot B-$ktag: guest up after $up s, $(($(date +%s) - t0)) s in all ($accel, $kimage_is)"
+		timing+=("B-$ktag up ${up} s, $(($(date +%s) - t0)) s")
 		booted "B-$ktag"
 		collect "B-$ktag" "$rc" pid1
 	fi
+	timing+=("kernel $ktag: $(($(date +%s) - tk)) s")
 done
 
 pass=0
@@ -490,6 +581,7 @@ for line in "${results[@]}"; do
 	*) fail=$((fail + 1)) ;;
 	esac
 done
+say "timing: ${timing[*]/%/;}"
 say "total $(($(date +%s) - t_start)) s (setup $((t_built - t_start)) s); logs in $build"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

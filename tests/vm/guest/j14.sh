@@ -42,8 +42,7 @@ echo max >"$mine/pids.max" || wbad "the job could not raise its own pids.max (it
 expect_eq "$(cat "$mine/pids.max")" max "pids.max of the job's own cgroup, raised"
 /t/forkbomb &
 usleep 3000000
-# read, not $(cat): a command substitution forks, and the bomb holds every
-# pid jobs/ has
+# read, not $(cat): with the bomb at the limit, this shell cannot fork
 read -r cur <"$J/pids.current"
 echo "jobs/pids.current during the job's fork bomb: $cur (jobs/pids.max 16)"
 [ "$cur" -le 16 ] || wbad "jobs/pids.current $cur > jobs/pids.max 16"
