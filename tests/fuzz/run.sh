@@ -17,28 +17,50 @@ if ! command -v "$cc" >/dev/null; then
 	exit 1
 fi
 passed=0 failed=0
-for src in tests/fuzz/fuzz_*.c; do
-	name=$(basename "$src" .c)
-	short=${name#fuzz_}
-	bin=$out/$name
-	if ! $cc -g -O1 -std=c11 -D_GNU_SOURCE -I. -DCGINIT_VERSION="\"$(cat VERSION)\"" \
-		-DCGINIT_GIT='"fuzz"' -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=undefined -o "$bin" "$src" "$@" ${FUZZ_LIBS:-} 2>"$out/$name.build.log"; then
-		echo "FAIL: $name: does not build"; sed 's/^/  | /' "$out/$name.build.log"
-		failed=$((failed + 1))
-		continue
-	fi
+# FUZZ_JOBS harnesses at once (default: the CPUs), each on one core for
+# FUZZ_SECONDS: the same fuzzing, in less wall time.
+jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
+# fuzz_one NAME BIN: runs one harness; its verdict line goes to $out/NAME.verdict.
+fuzz_one() {
+	name=$1 bin=$2 short=${1#fuzz_}
 	mkdir -p "$out/corpus-$short"
 	log=$out/$name.log
 	if "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=1024 -close_fd_mask=3 \
 		-artifact_prefix="$out/$name-" "$out/corpus-$short" "tests/fuzz/corpus/$short" >"$log" 2>&1; then
 		runs=$(grep -oE 'Done [0-9]+ runs' "$log" | tail -n 1)
-		echo "PASS: $name (${runs:-no run count}, ${seconds}s)"
+		echo "PASS: $name (${runs:-no run count}, ${seconds}s)" >"$out/$name.verdict"
+	else
+		{ echo "FAIL: $name: see $log"; tail -n 30 "$log" | sed 's/^/  | /'; } >"$out/$name.verdict"
+	fi
+}
+names=
+running=0
+for src in tests/fuzz/fuzz_*.c; do
+	name=$(basename "$src" .c)
+	bin=$out/$name
+	rm -f "$out/$name.verdict"
+	if ! $cc -g -O1 -std=c11 -D_GNU_SOURCE -I. -DCGINIT_VERSION="\"$(cat VERSION)\"" \
+		-DCGINIT_GIT='"fuzz"' -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=undefined -o "$bin" "$src" "$@" ${FUZZ_LIBS:-} 2>"$out/$name.build.log"; then
+		{ echo "FAIL: $name: does not build"; sed 's/^/  | /' "$out/$name.build.log"; } >"$out/$name.verdict"
+	else
+		if [ "$running" -ge "$jobs" ]; then
+			wait
+			running=0
+		fi
+		fuzz_one "$name" "$bin" &
+		running=$((running + 1))
+	fi
+	names="$names $name"
+done
+wait
+for name in $names; do
+	if [ -f "$out/$name.verdict" ] && head -n 1 "$out/$name.verdict" | grep -q '^PASS:'; then
 		passed=$((passed + 1))
 	else
-		echo "FAIL: $name: see $log"; tail -n 30 "$log" | sed 's/^/  | /'
 		failed=$((failed + 1))
 	fi
+	cat "$out/$name.verdict" 2>/dev/null || echo "FAIL: $name: no verdict"
 done
 echo "fuzz: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
