@@ -194,14 +194,14 @@ fetch_kernel() {
 }
 
 updated=
-# apt_update_once PKG=VER: an apt-get update (as root, once) when apt
-# knows no such package version
+# apt_update_once PKG=VER...: an apt-get update (as root, once) when apt
+# knows not all of these package versions
 apt_update_once() {
 	[ -z "$updated" ] || return 0
-	apt-cache show "$1" >/dev/null 2>&1 && return 0
+	apt-cache show "$@" >/dev/null 2>&1 && return 0
 	[ "$(id -u)" = 0 ] || return 0
 	updated=1
-	say "apt-cache knows no $1; running apt-get update"
+	say "apt-cache knows not all of $*; running apt-get update"
 	apt-get update -qq >&2 || true
 }
 
@@ -210,7 +210,7 @@ apt_update_once() {
 # across runs), unpacked together into $ec/root-<hash of the list>; sets
 # $X and writes $X/.versions ("name version", the ones really used)
 fetch_pkgs() {
-	local spec name ver deb hash got
+	local spec name ver deb hash got missing
 	hash=$(echo "$ENGINE_PKGS" | sha256sum | cut -c1-12)
 	X=$ec/root-$hash
 	if [ -s "$X/.versions" ]; then
@@ -221,19 +221,33 @@ fetch_pkgs() {
 	rm -rf "$ec"/root-* "$ec/unpack"
 	mkdir -p "$ec/unpack"
 	: >"$ec/unpack/.versions"
+	# the ones not in debs/ yet, in one apt-get call (one by one below
+	# where that fails, say because a pin is gone)
+	missing=
+	for spec in $ENGINE_PKGS; do
+		name=${spec%%=*}
+		ver=${spec#*=}
+		ls "$ec/debs/${name}_$(echo "$ver" | sed 's/:/%3a/')_"*.deb >/dev/null 2>&1 || missing="$missing $spec"
+	done
+	if [ -n "$missing" ]; then
+		# shellcheck disable=SC2086
+		apt_update_once $missing
+		say "packages: downloading$missing"
+		(cd "$ec/debs" && apt-get download -q $missing 2>&1 | grep -v -e unsandboxed -e '^Get:' -e '^Fetched' >&2) || true
+	fi
 	for spec in $ENGINE_PKGS; do
 		name=${spec%%=*}
 		ver=${spec#*=}
 		deb=$(ls "$ec/debs/${name}_$(echo "$ver" | sed 's/:/%3a/')_"*.deb 2>/dev/null | head -n 1 || true)
 		if [ -z "$deb" ]; then
 			apt_update_once "$spec"
-			(cd "$ec/debs" && apt-get download -q "$spec" 2>&1 | grep -v -e unsandboxed -e '^Get:' >&2) || true
+			(cd "$ec/debs" && apt-get download -q "$spec" 2>&1 | grep -v -e unsandboxed -e '^Get:' -e '^Fetched' >&2) || true
 			deb=$(ls "$ec/debs/${name}_$(echo "$ver" | sed 's/:/%3a/')_"*.deb 2>/dev/null | head -n 1 || true)
 		fi
 		if [ -z "$deb" ]; then
 			# the pin is gone from the archive: apt's candidate, said loudly
-			(cd "$ec/debs" && apt-get download -q "$name" 2>&1 | grep -v -e unsandboxed -e '^Get:' >&2) ||
-				die "apt-get download $name failed (pinned $ver)"
+			(cd "$ec/debs" && apt-get download -q "$name" 2>&1 | grep -v -e unsandboxed -e '^Get:' -e '^Fetched' >&2) || true
+			ls "$ec/debs/${name}_"*.deb >/dev/null 2>&1 || die "apt-get download $name failed (pinned $ver)"
 			deb=$(ls -t "$ec/debs/${name}_"*.deb | head -n 1)
 			say "packages: NOTE: $name $ver is not in the apt sources; using $(dpkg-deb -f "$deb" Version)"
 		fi

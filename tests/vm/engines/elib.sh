@@ -64,9 +64,7 @@ engine_version() {
 
 # image_import: cginit-test from /img/rootfs.tar (engines.sh made it)
 # with the engine's own import, and "worker", the same rootfs with
-# Dockerfile.example's ENTRYPOINT and CMD (--change); then one throwaway
-# container, so that the engine's own cgroups (/docker, /libpod_parent)
-# exist before any scenario looks
+# Dockerfile.example's ENTRYPOINT and CMD (--change)
 image_import() {
 	local ep cmd
 	$E import /img/rootfs.tar $IMG || return 1
@@ -78,7 +76,6 @@ image_import() {
 		$E import --change "$ep" --change "$cmd" /img/rootfs.tar worker || return 1
 	fi
 	rm -f /img/rootfs.tar
-	$E run --rm --network=none $IMG /bin/true || return 1
 }
 
 # tick WHAT: the time since the scenario began, in its log
@@ -125,16 +122,22 @@ ctr_wait() {
 	echo "$code" | tail -n 1
 }
 
-# ctr_find NAME: P, the guest pid of the container's PID 1 (cginit), ID,
-# and C, its cgroup in the guest's tree: that of cginit less the init/ it
-# moved itself into (one inspect for all)
+# ctr_find ID: C, the container's cgroup in the guest's tree (docker:
+# /docker/ID, podman: /libpod_parent/libpod-ID, with cgroupfs as the
+# cgroup manager), found as the cgroup named after the container's id that
+# holds cginit's init/; and P, cginit's pid in the guest. No engine CLI
+# call: under TCG each one costs a second or two of the one CPU.
 ctr_find() {
-	local cg
-	set -- $($E inspect -f '{{.State.Pid}} {{.Id}}' "$1" 2>/dev/null)
-	P=${1:-} ID=${2:-} C=
-	[ -n "$P" ] && [ "$P" != 0 ] || return 1
-	cg=$(sed -n 's/^0:://p' /proc/$P/cgroup)
-	C=${cg%/init}
+	local d
+	C= P=
+	for d in $(find $CG -maxdepth 3 -type d -name "*$1"); do
+		[ -d "$d/init" ] && C=${d#$CG}
+	done
+	[ -n "$C" ] || return 1
+	for d in $(cat $CG$C/init/cgroup.procs); do
+		[ "$(cat /proc/$d/comm 2>/dev/null)" = cginit ] && P=$d
+	done
+	[ -n "$P" ]
 }
 
 # snapshot FILE: the guest's whole cgroup tree: each cgroup with its

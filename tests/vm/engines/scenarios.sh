@@ -8,8 +8,9 @@ RUN="$E run --network=none"
 
 # hold NAME CGINIT_ARGS... -- ENGINE_FLAGS...: a detached container of
 # $IMG, `/sbin/cginit ARGS... -- /bin/sh /t/w-wait.sh MODE`, with /t/out
-# mounted; waits for the worker's "ready". Sets O, C (its cgroup) and P
-# (cginit's pid in the guest). MODE is $MODE (default exit0).
+# mounted; waits for the worker's "ready". Sets O, ID, C (its cgroup in
+# the guest) and P (cginit's pid in the guest). MODE is $MODE (default
+# exit0).
 hold() {
 	local n=$1 args=
 	shift
@@ -23,15 +24,31 @@ hold() {
 		bad "$E run failed: $(tail -n 3 /tmp/run.out | tr '\n' ' ')"
 		return 1
 	fi
+	ID=$(tail -n 1 /tmp/run.out)
 	tick "$E run -d $n returned"
 	if ! wait_file "$O/ready" 60; then
 		bad "the worker never got ready"
 		show "$n"
 		return 1
 	fi
-	ctr_find "$n" || bad "cannot find container $n's PID 1"
+	ctr_find "$ID" || bad "no cgroup of container $ID with cginit in its init/ (C='$C', P='$P')"
 	tick "$n: C=$C, cginit is pid $P; the worker is ready"
 	return 0
+}
+
+# keep: the container that exec, pause and restart share (a start costs
+# 5 to 10 s under TCG), started by the first of them that runs; init2
+# leaves it up between scenarios, restart ends it
+keep() {
+	if [ -s /tmp/o/keep/id ] && ctr_find "$(cat /tmp/o/keep/id)"; then
+		O=/tmp/o/keep
+		ID=$(cat $O/id)
+		tick "keep: still up, C=$C, cginit is pid $P"
+		return 0
+	fi
+	$E rm -f keep >/dev/null 2>&1
+	hold keep --cgroup=require -- --privileged || return 1
+	echo "$ID" >$O/id
 }
 
 # job NAME N: ask the worker of NAME for job N and wait for it
@@ -59,37 +76,6 @@ expect_facts() {
 	[ "$(fact CGINIT_SANDBOX)" = "/sys/fs/cgroup$p/sandbox/jobs" ] ||
 		bad "CGINIT_SANDBOX '$(fact CGINIT_SANDBOX)', want /sys/fs/cgroup$p/sandbox/jobs"
 }
-
-# own_cgroup NAME: C must be the container's own cgroup, as the engine
-# names it with cgroupfs (docker: /docker/ID, podman: .../libpod-ID)
-own_cgroup() {
-	case $C in
-	*"$ID"*) ;;
-	*) bad "C=$C is not the cgroup of container $ID" ;;
-	esac
-}
-
-# privileged NS: --privileged --cgroupns=NS, cginit --cgroup=require
-privileged() {
-	local ns=$1 n=priv-$1 prefix=
-	snapshot /tmp/snap.before
-	hold $n --cgroup=require -- --privileged --cgroupns=$ns || return
-	own_cgroup $n
-	[ "$ns" = host ] && prefix=$C
-	expect_facts "$prefix"
-	layout_host "$C" "$P"
-	snapshot /tmp/snap.after
-	compare_outside "$C" /tmp/snap.before /tmp/snap.after
-	job $n 1
-	release $n 0
-	worker_report
-}
-
-# scenario privileged docker podman: --privileged with a private cgroupns: the layout in C, the worker in sandbox/worker, a job under $CGINIT_SANDBOX, nothing outside C changed
-sc_privileged() { privileged private; }
-
-# scenario hostcgns docker podman: --privileged --cgroupns=host: the same inside C=/docker/ID (the guest's whole tree in view), nothing outside C changed
-sc_hostcgns() { privileged host; }
 
 # scenario readonly docker podman: no --privileged (cgroupfs read-only): --cgroup=auto runs the worker and prints nothing; --cgroup=require exits 125 and the worker never runs
 sc_readonly() {
@@ -140,10 +126,34 @@ sc_init() {
 	fi
 }
 
+# privileged NS: --privileged --cgroupns=NS, cginit --cgroup=require
+privileged() {
+	local ns=$1 n=priv-$1 prefix= parent=/docker
+	[ "$E" = podman ] && parent=/libpod_parent
+	# the engine makes its own parent cgroup with its first container
+	[ -d $CG$parent ] || $RUN --rm $IMG /bin/true
+	snapshot /tmp/snap.before
+	hold $n --cgroup=require -- --privileged --cgroupns=$ns || return
+	[ "$ns" = host ] && prefix=$C
+	expect_facts "$prefix"
+	layout_host "$C" "$P"
+	snapshot /tmp/snap.after
+	compare_outside "$C" /tmp/snap.before /tmp/snap.after
+	job $n 1
+	release $n 0
+	worker_report
+}
+
+# scenario privileged docker podman: --privileged with a private cgroupns: the layout in C, the worker in sandbox/worker, a job under $CGINIT_SANDBOX, nothing outside C changed
+sc_privileged() { privileged private; }
+
+# scenario hostcgns docker podman: --privileged --cgroupns=host: the same inside C=/docker/ID (the guest's whole tree in view), nothing outside C changed
+sc_hostcgns() { privileged host; }
+
 # scenario exec docker podman: exec into a bootstrapped container works, lands in init/ and leaves C empty
 sc_exec() {
-	local n=exec out code
-	hold $n --cgroup=require -- --privileged || return
+	local n=keep out code
+	keep || return
 	out=$($E exec $n cat /proc/self/cgroup 2>&1)
 	echo "exec: /proc/self/cgroup $out"
 	[ "$out" = "0::/init" ] || bad "exec'd process in '$out', want 0::/init"
@@ -155,6 +165,42 @@ sc_exec() {
 	[ -z "$(cat $CG$C/cgroup.procs)" ] || bad "C holds processes after exec: $(cat $CG$C/cgroup.procs | tr '\n' ' ')"
 	[ "$(wc -l <$CG$C/init/cgroup.procs)" -ge 2 ] || bad "the exec'd sleep is not in init/: $(cat $CG$C/init/cgroup.procs | tr '\n' ' ')"
 	layout_host "$C" "$P"
+	job $n 1
+	[ -s "$O/fail" ] && worker_report
+}
+
+# scenario pause docker podman: pause freezes the whole container, jobs wait; after unpause the layout holds and a job runs
+sc_pause() {
+	local n=keep
+	keep || return
+	$E pause $n >/dev/null || bad "$E pause failed"
+	grep -q 'frozen 1' $CG$C/sandbox/worker/cgroup.events || bad "the worker is not frozen: $(tr '\n' ' ' <$CG$C/sandbox/worker/cgroup.events)"
+	touch "$O/job-req-11"
+	sleep 2
+	[ -e "$O/job-11.done" ] && bad "a job ran while the container was paused"
+	$E unpause $n >/dev/null || bad "$E unpause failed"
+	wait_file "$O/job-11.done" 30 || bad "no job ran after unpause"
+	grep -q 'frozen 0' $CG$C/sandbox/worker/cgroup.events || bad "the worker is still frozen"
+	layout_host "$C" "$P"
+	job $n 12
+	[ -s "$O/fail" ] && worker_report
+}
+
+# scenario restart docker podman: restart: cginit makes the layout again in the new C, the worker starts again there, and jobs still work
+sc_restart() {
+	local n=keep c1 p1 s1
+	keep || return
+	c1=$C p1=$P s1=$(grep -c start "$O/starts")
+	rm -f "$O/ready"
+	$E restart -t 10 $n >/dev/null || bad "$E restart failed"
+	wait_file "$O/ready" 60 || { bad "the worker did not start again"; show $n; return; }
+	ctr_find "$ID" || bad "no cgroup of container keep ($ID) with cginit in its init/ after the restart"
+	echo "after restart: C=$C (was $c1), cginit pid $P (was $p1); starts: $(tr '\n' ' ' <"$O/starts")"
+	[ "$(grep -c start "$O/starts")" = $((s1 + 1)) ] || bad "the worker started $(grep -c start "$O/starts") times, want $((s1 + 1))"
+	[ "$P" != "$p1" ] || bad "cginit's pid did not change: no restart"
+	expect_facts ""
+	layout_host "$C" "$P"
+	job $n 1
 	release $n 0
 	worker_report
 }
@@ -175,7 +221,7 @@ sc_stop_term() {
 	MODE=term hold stop-term --cgroup=require -- --privileged || return
 	stop_timed stop-term 20
 	[ "$CODE" = 3 ] || { bad "exit code $CODE, want the worker's 3"; show stop-term; }
-	[ $EL -lt 1000 ] || bad "took $EL cs, want < 10 s (the worker exits on SIGTERM)"
+	[ $EL -lt 1500 ] || bad "took $EL cs, want < 15 s (the worker exits on SIGTERM; the engine's timeout is 20 s)"
 }
 
 # scenario stop-ignore docker podman: stop -t 2 of a worker that ignores SIGTERM: 137 once the engine's 2 s are up
@@ -193,7 +239,7 @@ sc_stop_grace() {
 	stop_timed stop-grace 30
 	[ "$CODE" = 137 ] || { bad "exit code $CODE, want 137"; show stop-grace; }
 	[ $EL -ge 90 ] || bad "stopped after $EL cs, before the grace of 1 s"
-	[ $EL -lt 1000 ] || bad "took $EL cs: cginit's --grace 1 did not end it (engine timeout 30 s)"
+	[ $EL -lt 2000 ] || bad "took $EL cs: cginit's --grace 1 did not end it (engine timeout 30 s)"
 	$E logs stop-grace 2>&1 | grep 'cginit:' | sed 's/^/cginit said: /'
 }
 
@@ -218,43 +264,6 @@ sc_delegation() {
 	echo "exit $code"; cat "$O/stdout" "$O/stderr"
 	[ "$code" = 0 ] || bad "exit code $code, want 0"
 	grep -q 'cginit:' "$O/stderr" && bad "cginit printed: $(grep 'cginit:' "$O/stderr" | head -n 1)"
-	worker_report
-}
-
-# scenario pause docker podman: pause freezes the whole container, jobs wait; after unpause the layout holds and a job runs
-sc_pause() {
-	local n=pause
-	hold $n --cgroup=require -- --privileged || return
-	$E pause $n >/dev/null || bad "$E pause failed"
-	grep -q 'frozen 1' $CG$C/sandbox/worker/cgroup.events || bad "the worker is not frozen: $(tr '\n' ' ' <$CG$C/sandbox/worker/cgroup.events)"
-	touch "$O/job-req-1"
-	sleep 2
-	[ -e "$O/job-1.done" ] && bad "a job ran while the container was paused"
-	$E unpause $n >/dev/null || bad "$E unpause failed"
-	wait_file "$O/job-1.done" 30 || bad "no job ran after unpause"
-	grep -q 'frozen 0' $CG$C/sandbox/worker/cgroup.events || bad "the worker is still frozen"
-	layout_host "$C" "$P"
-	job $n 2
-	release $n 0
-	worker_report
-}
-
-# scenario restart docker podman: restart: cginit makes the layout again in the new C, the worker starts again there, and jobs still work
-sc_restart() {
-	local n=restart c1 p1
-	hold $n --cgroup=require -- --privileged || return
-	c1=$C p1=$P
-	rm -f "$O/ready"
-	$E restart -t 10 $n >/dev/null || bad "$E restart failed"
-	wait_file "$O/ready" 60 || { bad "the worker did not start again"; show $n; return; }
-	ctr_find $n
-	echo "after restart: C=$C (was $c1), cginit pid $P (was $p1); starts: $(tr '\n' ' ' <"$O/starts")"
-	[ "$(grep -c start "$O/starts")" = 2 ] || bad "the worker started $(grep -c start "$O/starts") times, want 2"
-	[ "$P" != "$p1" ] || bad "cginit's pid did not change: no restart"
-	expect_facts ""
-	layout_host "$C" "$P"
-	job $n 1
-	release $n 0
 	worker_report
 }
 
@@ -285,7 +294,7 @@ example_up() {
 		fi
 		usleep 250000
 	done
-	ctr_find $n
+	ctr_find "$ID" || bad "no cgroup of container $n ($ID) with cginit in its init/"
 	tick "$n: its line; C=$C, cginit pid $P"
 	layout_host "$C" "$P"
 	for f in sandbox/jobs sandbox/cgroup.procs; do
@@ -307,16 +316,17 @@ sc_dockerfile() {
 		bad "engines.sh could not read Dockerfile.example: $(cat /img/dockerfile-changes)"
 		return
 	fi
-	echo "image worker: $($E inspect -f '{{.Config.Entrypoint}} {{.Config.Cmd}}' worker 2>&1)"
 	$RUN -d --name $n --privileged --cgroupns=private worker >/tmp/run.out 2>&1 ||
 		{ bad "$E run failed: $(tail -n 3 /tmp/run.out | tr '\n' ' ')"; return; }
+	ID=$(tail -n 1 /tmp/run.out)
 	example_up $n || return
 	stop_timed $n 10
+	# 143, not the 137 of the engine's SIGKILL after its 10 s: the sleep
+	# ended by the SIGTERM that cginit passed on
 	[ "$CODE" = 143 ] || bad "stop: exit code $CODE, want 143 (sleep ended by the SIGTERM cginit passed on)"
-	[ $EL -lt 500 ] || bad "stop took $EL cs, want < 5 s"
 }
 
-# scenario compose docker podman: examples/compose.yaml's service as Compose starts it (privileged, cgroup private, init false, its entrypoint and command, stop_grace_period as --stop-timeout): the layout with its limits; stop gives 143 at once
+# scenario compose docker podman: examples/compose.yaml's service as Compose starts it (privileged, cgroup private, init false, its entrypoint and command, stop_grace_period as --stop-timeout): the layout with its limits; stop gives 143 long before the 30 s
 sc_compose() {
 	local n=compose code t0 el f want
 	if grep -q '^ERROR' /img/compose-run; then
@@ -330,6 +340,7 @@ sc_compose() {
 	echo "compose.yaml as: $E run -d --name $n --network=none $*"
 	$RUN -d --name $n "$@" >/tmp/run.out 2>&1 ||
 		{ bad "$E run failed: $(tail -n 3 /tmp/run.out | tr '\n' ' ')"; return; }
+	ID=$(tail -n 1 /tmp/run.out)
 	example_up $n || return
 	for f in "sandbox/jobs/pids.max 1024" "sandbox/jobs/memory.max 3221225472" \
 		"sandbox/pids.max 1200" "sandbox/memory.max 3758096384"; do
@@ -344,8 +355,9 @@ sc_compose() {
 	el=$(($(now_cs) - t0))
 	code=$(ctr_code $n)
 	echo "stop: exit code $code after $el cs"
+	# 143 well before the 30 s: the SIGTERM passed on, no SIGKILL
 	[ "$code" = 143 ] || bad "stop: exit code $code, want 143"
-	[ $el -lt 500 ] || bad "stop took $el cs, want < 5 s"
+	[ $el -lt 2000 ] || bad "stop took $el cs, want < 20 s (stop_grace_period is 30 s)"
 }
 
 case ${1:-} in
