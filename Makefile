@@ -3,7 +3,8 @@
 #   make            cginit, glibc, dynamic, with debug info
 #   make static     cginit-static, musl, static, stripped: the release binary
 #   make check      every suite: unit, integration, privdrop, robustness,
-#                   examples, vm-check (QEMU), asan, valgrind, lint, fuzz;
+#                   examples, vm-check (QEMU), vm-engines (Docker and podman
+#                   in QEMU), asan, valgrind, lint, fuzz;
 #                   one closing "N passed, N failed" line
 #   make size       the weight of the static binary, part by part
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -51,7 +52,7 @@ HELPERS    := $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%,$(wildcard tests/h
         vm-check bench example check-asan check-asan-unit check-asan-integration \
         check-privdrop check-asan-privdrop check-examples check-robustness \
         check-asan-robustness \
-        check-valgrind lint fuzz
+        check-valgrind lint fuzz vm-engines
 
 all: cginit
 
@@ -94,7 +95,7 @@ $(BUILD)/helpers/%: tests/helpers/%.c $(wildcard tests/helpers/*.h) Makefile
 # Every suite, then one closing "N passed, N failed" line for all of them.
 check: cginit cginit-static $(UNIT_TESTS) $(HELPERS)
 	@tests/check.sh check-unit check-integration check-privdrop check-robustness \
-	  check-examples vm-check check-asan check-valgrind lint fuzz
+	  check-examples vm-check vm-engines check-asan check-valgrind lint fuzz
 
 check-unit: $(UNIT_TESTS)
 	@tests/run-unit.sh $(UNIT_TESTS)
@@ -180,6 +181,13 @@ example: cginit
 
 vm-check: cginit-static
 	@tests/vm/run.sh $(CURDIR)/cginit-static
+
+# Real Docker and podman from Debian's packages, in QEMU guests of their own
+# (tests/vm/README.md, "Docker and podman"); a hard limit of its own.
+VM_ENGINES_TIMEOUT ?= 720
+vm-engines: cginit-static
+	@timeout -k 10 $(VM_ENGINES_TIMEOUT) tests/vm/engines.sh $(CURDIR)/cginit-static || \
+	  { rc=$$?; [ $$rc = 124 ] && echo "FAIL: vm-engines: killed after $(VM_ENGINES_TIMEOUT) s" && echo "0 passed, 1 failed"; exit $$rc; }
 
 bench: cginit cginit-static
 	@bench/run.sh

@@ -9,7 +9,7 @@ set -eu
 . "$(dirname "$0")/as-root.sh"
 what=${1:-test}
 build="gcc make libc6-dev musl-tools libcap-dev pkg-config dpkg-dev ca-certificates git"
-test="check libsubunit-dev util-linux mount procps qemu-system-x86 busybox-static runc cpio gzip debian-archive-keyring python3 python3-yaml groff-base man-db valgrind cppcheck clang clang-tidy libclang-rt-14-dev"
+test="check libsubunit-dev util-linux mount procps qemu-system-x86 busybox-static runc cpio gzip debian-archive-keyring python3 python3-yaml python3-jsonschema groff-base man-db valgrind cppcheck clang clang-tidy libclang-rt-14-dev"
 bench="tini dumb-init catatonit hyperfine time"
 case $what in
 build) pkgs=$build ;;
