@@ -333,8 +333,9 @@ build_common() {
 	mkdir -p "$rfs"/{sbin,proc,sys,dev,tmp,t/out,etc,root,home/worker}
 	busybox_into "$rfs"
 	cp "$cginit" "$rfs/sbin/cginit"
-	cp "$here"/guest/wlib.sh "$here"/guest/w2.sh "$here"/guest/w11.sh "$here"/engines/w-*.sh "$rfs/t/"
-	for src in forkbomb; do
+	cp "$here"/guest/wlib.sh "$here"/guest/w2.sh "$here"/guest/w11.sh "$here"/guest/w18.sh \
+		"$here"/guest/j18.sh "$here"/engines/w-*.sh "$rfs/t/"
+	for src in forkbomb memhog; do
 		"$cc" -static -Os -Wall -o "$rfs/t/$src" "$here/src/$src.c" || die "cannot build $src.c with $cc -static"
 	done
 	printf 'root:x:0:0:root:/root:/bin/sh\nworker:x:1000:1000::/home/worker:/bin/sh\n' >"$rfs/etc/passwd"

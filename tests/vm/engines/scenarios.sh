@@ -267,6 +267,18 @@ sc_delegation() {
 	worker_report
 }
 
+# scenario jobs docker podman: --user worker, and cginit --job through the broker: each verdict, a hostile job that cannot lift its limits or leave its cgroup, the runner without the broker, 50 jobs in a row that leave nothing (guest/w18.sh, scenario 18 of run.sh)
+sc_jobs() {
+	local code
+	outdir jobs
+	$RUN --name jobs --privileged -e JOBS_IN_A_ROW=50 $V $IMG /sbin/cginit --cgroup=require --user worker \
+		-- /bin/sh /t/w18.sh >"$O/stdout" 2>"$O/stderr"
+	code=$?
+	echo "exit $code"; cat "$O/stdout" "$O/stderr"
+	[ "$code" = 0 ] || bad "exit code $code, want 0"
+	worker_report
+}
+
 # scenario unmask podman: no --privileged, --security-opt unmask=/sys/fs/cgroup: a writable cgroupfs, and cginit --cgroup=require makes the layout
 sc_unmask() {
 	local n=unmask
