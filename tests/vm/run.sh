@@ -15,6 +15,7 @@
 #   6 hostcgns    7 shutdown  8 delegation  9 idempotent  10 pid1
 #   11 dockerfile  12 noclone3  13 worker-escape  14 hostile-job
 #   15 root-worker-job  16 oom-pid1  17 clone-after-kill  18 job-runner
+#   19 broker-attack
 # Scenarios 1-9 and 11-18 share one boot (idempotent last); 10 (cginit as
 # the guest's PID 1) has its own.  11 runs the ENTRYPOINT of
 # Dockerfile.example, which this script copies out of the Dockerfile into
@@ -45,8 +46,8 @@
 set -euo pipefail
 
 # by number (1-18), and in the order they run: idempotent last in its boot
-ALL="privileged forkbomb memhog readonly nodelegate hostcgns shutdown delegation idempotent pid1 dockerfile noclone3 worker-escape hostile-job root-worker-job oom-pid1 clone-after-kill job-runner"
-RUN_ORDER="privileged forkbomb memhog readonly nodelegate hostcgns shutdown delegation dockerfile noclone3 worker-escape hostile-job root-worker-job oom-pid1 clone-after-kill job-runner idempotent pid1"
+ALL="privileged forkbomb memhog readonly nodelegate hostcgns shutdown delegation idempotent pid1 dockerfile noclone3 worker-escape hostile-job root-worker-job oom-pid1 clone-after-kill job-runner broker-attack"
+RUN_ORDER="privileged forkbomb memhog readonly nodelegate hostcgns shutdown delegation dockerfile noclone3 worker-escape hostile-job root-worker-job oom-pid1 clone-after-kill job-runner broker-attack idempotent pid1"
 
 # The kernels, pinned in this one place: package, version and the sha256
 # of its .deb (the one Debian's signed index gives). They are fetched with
@@ -113,7 +114,7 @@ if [ $# -eq 0 ]; then
 	read -r -a wanted <<<"$ALL"
 else
 	for a in "$@"; do
-		n=$(name_of "$a") || die "unknown scenario '$a' (one of: $ALL, or 1-18)"
+		n=$(name_of "$a") || die "unknown scenario '$a' (one of: $ALL, or 1-19)"
 		wanted+=("$n")
 	done
 fi
