@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -134,13 +135,35 @@ int cg_job_create(const struct cg_sys *sys, int parent_fd, const char *parent_pa
 		  const char *prefix, unsigned long *seq, const struct cg_limits *lim,
 		  const struct cg_job_owner *owner, struct cg_job *job, struct cg_err *err)
 {
-	cg_job_init(job);
-	if (make_job_dir(sys, parent_fd, parent_path, prefix, seq, job, err) < 0)
-		return -1;
-	job->fd = openat(parent_fd, job->name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (job->fd < 0) {
-		cg_error(err, errno, "open %s", job->path);
-		goto out_remove;
+	for (int tries = 0;; tries++) {
+		cg_job_init(job);
+		if (make_job_dir(sys, parent_fd, parent_path, prefix, seq, job, err) < 0)
+			return -1;
+		job->fd = openat(parent_fd, job->name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (job->fd < 0) {
+			cg_error(err, errno, "open %s", job->path);
+			goto out_remove;
+		}
+		/* parent_fd may be another uid's (the broker's jobs/ is the
+		 * worker's), which can rmdir the cgroup just made and mkdir
+		 * one of its own by that name before the openat: its files
+		 * would be that uid's, and the job's limits with them. Ours
+		 * only; one not ours is left alone and the next name tried. */
+		struct stat st;
+		if (fstat(job->fd, &st) < 0) {
+			cg_error(err, errno, "stat %s", job->path);
+			goto out_remove;
+		}
+		if (st.st_uid == geteuid())
+			break;
+		cg_log(LOG_WARN, "%s: made by uid %d between our mkdir and open, not ours: "
+		       "leaving it", job->path, (int)st.st_uid);
+		close(job->fd);
+		if (tries + 1 >= CG_JOB_TRIES) {
+			cg_job_init(job);
+			return cg_error(err, EEXIST, "mkdir %s/%s-N: %d cgroups replaced by "
+					"another uid", parent_path, prefix, CG_JOB_TRIES);
+		}
 	}
 	if (apply_job_limits(sys, job, lim, err) < 0)
 		goto out_remove;

@@ -20,6 +20,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -573,6 +574,13 @@ int job_main(int argc, char **argv)
 		cg_error(NULL, errno, "--json-fd %d", r.opt.json_fd);
 		return EXIT_CGINIT_FAILURE;
 	}
+	/* Not dumpable: a job with our uid could otherwise reopen the
+	 * --json-fd file or pipe through /proc/<runner>/fd/N and write a
+	 * verdict of its own, take the broker connection with pidfd_getfd,
+	 * or ptrace the runner (kernel.yama.ptrace_scope 0). The job's exec
+	 * makes it dumpable again. */
+	if (prctl(PR_SET_DUMPABLE, 0) < 0)
+		cg_error(NULL, errno, "prctl PR_SET_DUMPABLE 0");
 	sigset_t inherited;
 	int status = 0;
 	if (reaper_block_signals(&inherited) < 0 || reaper_become_subreaper() < 0)
