@@ -169,6 +169,38 @@ static void refuse(int fd, int errnum, const char *why)
 
 static void serve_client(struct broker *b, struct client *c);
 
+/* Whether pid sits in a job cgroup this broker handed out: such a
+ * caller is a job, and a job asking for jobs could hold every slot.
+ * /proc/PID/cgroup ends in ".../<jobs>/<name>"; the names are the
+ * broker's own, unique for its life. A pid gone or unreadable is let
+ * through: the kernel's rules still bind whatever it gets. */
+static bool peer_is_a_job(const struct broker *b, pid_t pid)
+{
+	char path[64];
+	cg_fmt(path, sizeof(path), "%s/%d/cgroup", b->sys.proc, (int)pid);
+	char *text = b->sys.read_all(b->sys.ctx, AT_FDCWD, path, 4096);
+	if (!text)
+		return false;
+	const char *jobs = strrchr(b->cfg->jobs_path, '/');
+	jobs = jobs ? jobs + 1 : b->cfg->jobs_path;
+	char *nl = strchr(text, '\n');
+	if (nl)
+		*nl = '\0';
+	char *last = strrchr(text, '/');
+	bool in_job = false;
+	if (last && last > text) {
+		*last = '\0';
+		const char *parent = strrchr(text, '/');
+		parent = parent ? parent + 1 : text;
+		for (size_t i = 0; i < BROKER_CLIENTS && !in_job; i++)
+			in_job = b->clients[i].state == CLIENT_HOLDING &&
+				 strcmp(b->clients[i].job.name, last + 1) == 0 &&
+				 strcmp(parent, jobs) == 0;
+	}
+	free(text);
+	return in_job;
+}
+
 static void accept_client(struct broker *b)
 {
 	int fd = accept4(b->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
@@ -185,6 +217,10 @@ static void accept_client(struct broker *b)
 	}
 	if (!may_ask(b, &cred)) {
 		refuse(fd, EPERM, "only root and the worker's uid may ask for a job cgroup");
+		return;
+	}
+	if (peer_is_a_job(b, cred.pid)) {
+		refuse(fd, EPERM, "a job of the broker may not ask for more jobs");
 		return;
 	}
 	for (size_t i = 0; i < BROKER_CLIENTS; i++) {
@@ -207,16 +243,21 @@ static void accept_client(struct broker *b)
 static void grant_job(struct broker *b, struct client *c, char *msg, size_t len)
 {
 	struct cg_err err = {0};
-	struct cg_limits lim;
+	struct job_request req;
 	struct cg_job_owner owner = {c->cred.uid, c->cred.gid};
-	if (jobproto_parse_request(msg, len, &lim, &err) < 0 ||
+	if (jobproto_parse_request(msg, len, &req, &err) < 0 ||
 	    cg_job_create(&b->sys, b->cfg->jobs_fd, b->cfg->jobs_path, BROKER_NAME_PREFIX,
-			  &b->seq, &lim, &owner, &c->job, &err) < 0) {
+			  &b->seq, &req.lim, &owner, &c->job, &err) < 0) {
 		send_error(c->fd, &err);
 		drop_client(b, c);
 		return;
 	}
 	c->state = CLIENT_HOLDING;
+	/* The runner keeps the wall clock, but a job with its uid can stop
+	 * it (SIGSTOP): the broker, root, keeps it too, a grace later. */
+	c->deadline_ms = req.wall_limit_ms
+		? b->sys.now_ms(b->sys.ctx) + (uint64_t)req.wall_limit_ms + BROKER_WALL_GRACE_MS
+		: 0;
 	char line[CG_JOB_NAME_MAX + 8];
 	cg_fmt(line, sizeof(line), "ok %s\n", c->job.name);
 	send_line(c->fd, line, c->job.fd);
@@ -268,17 +309,32 @@ static void serve_client(struct broker *b, struct client *c)
 
 /* ---- the loop ------------------------------------------------------------- */
 
-/* Drops the clients that did not ask in time; the poll timeout until the
- * next such deadline, -1 (none) when nobody is asking. */
+/* A job past its wall-limit-ms and grace: killed, and the client kept,
+ * so that its runner still reads a verdict and releases the cgroup. */
+static void kill_overdue(struct broker *b, struct client *c)
+{
+	struct cg_err err = {0};
+	c->deadline_ms = 0;
+	cg_log(LOG_WARN, "broker: %s outlived its wall limit: killing it", c->job.path);
+	if (cg_job_kill(&b->sys, &c->job, BROKER_KILL_MS, &err) < 0)
+		cg_err_print(&err, LOG_WARN);
+}
+
+/* Drops the clients that did not ask in time and kills the jobs past
+ * their wall limit; the poll timeout until the next such deadline, -1
+ * (none) when there is none: no wake-up while idle. */
 static int expire_and_next_timeout(struct broker *b)
 {
 	uint64_t now = b->sys.now_ms(b->sys.ctx), next = 0;
 	for (size_t i = 0; i < BROKER_CLIENTS; i++) {
 		struct client *c = &b->clients[i];
-		if (c->state != CLIENT_ASKING)
+		if (c->state == CLIENT_FREE || !c->deadline_ms)
 			continue;
 		if (c->deadline_ms <= now) {
-			drop_client(b, c);
+			if (c->state == CLIENT_ASKING)
+				drop_client(b, c);
+			else
+				kill_overdue(b, c);
 			continue;
 		}
 		if (!next || c->deadline_ms < next)

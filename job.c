@@ -278,7 +278,8 @@ static int job_from_broker(struct job_run *r, const char *address)
 	if (r->broker_fd < 0 || check_broker_is_root(r->broker_fd, &r->err) < 0)
 		return -1;
 	struct timeval tv = {.tv_sec = BROKER_REPLY_SECONDS};
-	int len = jobproto_format_request(&r->opt.lim, req, sizeof(req));
+	struct job_request ask = {.lim = r->opt.lim, .wall_limit_ms = r->opt.wall_limit_ms};
+	int len = jobproto_format_request(&ask, req, sizeof(req));
 	if (setsockopt(r->broker_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 || len < 0 ||
 	    send(r->broker_fd, req, (size_t)len, MSG_NOSIGNAL) != len)
 		return cg_error(&r->err, errno, "send the request to the broker %s", address);
@@ -496,9 +497,14 @@ static void judge(const struct job_run *r, bool started, int status, struct job_
 		v->memory_peak = getrusage(RUSAGE_CHILDREN, &ru) == 0
 					 ? (uint64_t)ru.ru_maxrss * 1024 : 0;
 	}
+	/* Killed past the wall limit by someone else than us: the broker,
+	 * when a job stopped the runner (SIGSTOP) to outlive its limit. */
+	if (!v->limit_hit && r->opt.wall_limit_ms && v->signal == SIGKILL &&
+	    v->wall_ms >= (uint64_t)r->opt.wall_limit_ms)
+		v->limit_hit = "wall";
 	if (!started)
 		v->status = JOB_INTERNAL_ERROR;
-	else if (r->limit_hit)
+	else if (v->limit_hit)
 		v->status = JOB_TIME_LIMIT;
 	else if (v->st.oom_kill > 0)
 		v->status = JOB_MEMORY_LIMIT;

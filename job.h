@@ -12,6 +12,9 @@
  *     memory.max 256M\n        each of the three at most once, any order;
  *     pids.max 64\n            a missing one stays "max"
  *     cpu.max 50000 100000\n
+ *     wall-limit-ms 5000\n     the broker kills the job 1 s after this,
+ *                              should its runner not have (a job with the
+ *                              runner's uid can SIGSTOP the runner)
  *
  * The broker answers "ok NAME\n" with the job cgroup's directory fd in
  * SCM_RIGHTS, or "error ERRNO TEXT\n". The job lives while the connection
@@ -30,13 +33,19 @@
 #define JOB_PROTO_VERSION 1
 #define JOB_MSG_MAX 512
 
-/* The request for lim, NUL-terminated; its length, or -1 if it does not
- * fit (cannot happen for valid limits). */
-int jobproto_format_request(const struct cg_limits *lim, char *buf, size_t cap);
-/* Parses msg[0..len) in place: the values in *lim point into msg. -1 with
- * *err saying why for anything but a well-formed request of valid
+/* What a runner asks the broker for. */
+struct job_request {
+	struct cg_limits lim;  /* memory_max, pids_max, cpu_max */
+	int wall_limit_ms;     /* 0: none */
+};
+
+/* The request, NUL-terminated; its length, or -1 if it does not fit
+ * (cannot happen for valid limits). */
+int jobproto_format_request(const struct job_request *req, char *buf, size_t cap);
+/* Parses msg[0..len) in place: the values in req->lim point into msg. -1
+ * with *err saying why for anything but a well-formed request of valid
  * values. */
-int jobproto_parse_request(char *msg, size_t len, struct cg_limits *lim, struct cg_err *err);
+int jobproto_parse_request(char *msg, size_t len, struct job_request *req, struct cg_err *err);
 /* "ok NAME": 0 with NAME in name; "error N TEXT": -1 with *err holding
  * TEXT and errno N; anything else -1 (EPROTO). */
 int jobproto_parse_reply(char *msg, size_t len, char *name, size_t name_cap,
@@ -85,6 +94,7 @@ int job_main(int argc, char **argv);
 
 #define BROKER_CLIENTS 32       /* connections at once */
 #define BROKER_REQUEST_MS 2000  /* to send the request after connecting */
+#define BROKER_WALL_GRACE_MS 1000 /* after wall-limit-ms, for the runner to act */
 
 struct broker_config {
 	int jobs_fd;           /* the layout's jobs/ */
@@ -97,7 +107,9 @@ enum client_state { CLIENT_FREE = 0, CLIENT_ASKING, CLIENT_HOLDING };
 struct client {
 	enum client_state state;
 	int fd;
-	uint64_t deadline_ms; /* while asking */
+	/* While asking: by when the request must come. While holding: when
+	 * the broker kills the job past its wall-limit-ms (0: never). */
+	uint64_t deadline_ms;
 	struct ucred cred;
 	struct cg_job job;    /* while holding */
 };

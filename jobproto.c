@@ -12,8 +12,9 @@
 
 #define REQUEST_MAGIC "cginit-job"
 
-int jobproto_format_request(const struct cg_limits *lim, char *buf, size_t cap)
+int jobproto_format_request(const struct job_request *req, char *buf, size_t cap)
 {
+	const struct cg_limits *lim = &req->lim;
 	size_t n = (size_t)cg_fmt(buf, cap, "%s %d\n", REQUEST_MAGIC, JOB_PROTO_VERSION);
 	const struct {
 		const char *key, *value;
@@ -26,6 +27,8 @@ int jobproto_format_request(const struct cg_limits *lim, char *buf, size_t cap)
 		if (lines[i].value)
 			n += (size_t)cg_fmt(buf + n, cap - n, "%s %s\n", lines[i].key,
 					    lines[i].value);
+	if (req->wall_limit_ms > 0 && n < cap)
+		n += (size_t)cg_fmt(buf + n, cap - n, "wall-limit-ms %d\n", req->wall_limit_ms);
 	return n < cap ? (int)n : -1;
 }
 
@@ -49,18 +52,36 @@ static const char **slot_of(struct cg_limits *lim, const char *key, bool *is_cpu
 	return NULL;
 }
 
-static int parse_limit_line(char *line, struct cg_limits *lim, struct cg_err *err)
+/* wall-limit-ms: 1 ms to a day, once. */
+static int parse_wall_limit(const char *value, struct job_request *req, struct cg_err *err)
 {
+	long ms;
+	const char *end;
+	if (req->wall_limit_ms)
+		return cg_error(err, EPROTO, "request key wall-limit-ms given twice");
+	if (!*value || cg_parse_long(value, &end, &ms) < 0 || *end || *value == '-' || ms < 1 ||
+	    ms > 86400000L)
+		return cg_error(err, EINVAL, "request wall-limit-ms '%.*s': not 1 to 86400000", 40,
+				value);
+	req->wall_limit_ms = (int)ms;
+	return 0;
+}
+
+static int parse_limit_line(char *line, struct job_request *req, struct cg_err *err)
+{
+	struct cg_limits *lim = &req->lim;
 	char *space = strchr(line, ' ');
 	if (!space)
 		return cg_error(err, EPROTO, "request line '%.*s': expected KEY VALUE", 40, line);
 	*space = '\0';
 	const char *value = space + 1;
+	if (strcmp(line, "wall-limit-ms") == 0)
+		return parse_wall_limit(value, req, err);
 	bool is_cpu, suffix_ok;
 	const char **slot = slot_of(lim, line, &is_cpu, &suffix_ok);
 	if (!slot)
-		return cg_error(err, EPROTO, "request key '%.*s': expected memory.max, pids.max "
-				"or cpu.max", 40, line);
+		return cg_error(err, EPROTO, "request key '%.*s': expected memory.max, pids.max, "
+				"cpu.max or wall-limit-ms", 40, line);
 	if (*slot)
 		return cg_error(err, EPROTO, "request key %s given twice", line);
 	bool ok = is_cpu ? cg_valid_cpu_max(value) : cg_valid_limit(value, suffix_ok);
@@ -70,9 +91,9 @@ static int parse_limit_line(char *line, struct cg_limits *lim, struct cg_err *er
 	return 0;
 }
 
-int jobproto_parse_request(char *msg, size_t len, struct cg_limits *lim, struct cg_err *err)
+int jobproto_parse_request(char *msg, size_t len, struct job_request *req, struct cg_err *err)
 {
-	memset(lim, 0, sizeof(*lim));
+	memset(req, 0, sizeof(*req));
 	if (len == 0 || len > JOB_MSG_MAX || msg[len - 1] != '\n' || memchr(msg, '\0', len))
 		return cg_error(err, EPROTO, "request: not %d bytes or fewer of text lines",
 				JOB_MSG_MAX);
@@ -91,7 +112,7 @@ int jobproto_parse_request(char *msg, size_t len, struct cg_limits *lim, struct 
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
-		if (parse_limit_line(line, lim, err) < 0)
+		if (parse_limit_line(line, req, err) < 0)
 			return -1;
 	}
 	return 0;

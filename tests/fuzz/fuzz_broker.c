@@ -23,24 +23,26 @@ static void check_request(const uint8_t *data, size_t size)
 	char msg[JOB_MSG_MAX + 1];
 	size_t n = size < sizeof(msg) ? size : sizeof(msg);
 	memcpy(msg, data, n);
-	struct cg_limits lim;
+	struct job_request req;
 	struct cg_err err = {0};
-	if (jobproto_parse_request(msg, n, &lim, &err) < 0) {
+	if (jobproto_parse_request(msg, n, &req, &err) < 0) {
 		if (!err.set || strlen(err.msg) >= sizeof(err.msg))
 			abort();
 		return;
 	}
-	if ((lim.memory_max && !cg_valid_limit(lim.memory_max, true)) ||
+	const struct cg_limits lim = req.lim;
+	if (req.wall_limit_ms < 0 || req.wall_limit_ms > 86400000 ||
+	    (lim.memory_max && !cg_valid_limit(lim.memory_max, true)) ||
 	    (lim.pids_max && !cg_valid_limit(lim.pids_max, false)) ||
 	    (lim.cpu_max && !cg_valid_cpu_max(lim.cpu_max)) || lim.max_depth || lim.max_descendants)
 		abort();
 	char again[JOB_MSG_MAX + 1];
-	int len = jobproto_format_request(&lim, again, sizeof(again));
-	struct cg_limits back;
+	int len = jobproto_format_request(&req, again, sizeof(again));
+	struct job_request back;
 	if (len < 0 || jobproto_parse_request(again, (size_t)len, &back, &err) < 0)
 		abort();
-	if (!same(lim.memory_max, back.memory_max) || !same(lim.pids_max, back.pids_max) ||
-	    !same(lim.cpu_max, back.cpu_max))
+	if (!same(lim.memory_max, back.lim.memory_max) || !same(lim.pids_max, back.lim.pids_max) ||
+	    !same(lim.cpu_max, back.lim.cpu_max) || req.wall_limit_ms != back.wall_limit_ms)
 		abort();
 }
 

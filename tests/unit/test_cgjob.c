@@ -334,30 +334,33 @@ END_TEST
 START_TEST(test_request_round_trip)
 {
 	char buf[JOB_MSG_MAX];
-	int n = jobproto_format_request(&some_limits, buf, sizeof(buf));
-	ck_assert_str_eq(buf, "cginit-job 1\nmemory.max 64M\npids.max 16\ncpu.max 50000 100000\n");
+	struct job_request ask = {.lim = some_limits, .wall_limit_ms = 5000}, got;
+	int n = jobproto_format_request(&ask, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "cginit-job 1\nmemory.max 64M\npids.max 16\ncpu.max 50000 100000\n"
+			      "wall-limit-ms 5000\n");
 	ck_assert_int_eq(n, (int)strlen(buf));
-	struct cg_limits lim;
 	struct cg_err err = {0};
-	ck_assert_int_eq(jobproto_parse_request(buf, (size_t)n, &lim, &err), 0);
-	ck_assert_str_eq(lim.memory_max, "64M");
-	ck_assert_str_eq(lim.pids_max, "16");
-	ck_assert_str_eq(lim.cpu_max, "50000 100000");
-	ck_assert_ptr_null(lim.max_depth);
+	ck_assert_int_eq(jobproto_parse_request(buf, (size_t)n, &got, &err), 0);
+	ck_assert_str_eq(got.lim.memory_max, "64M");
+	ck_assert_str_eq(got.lim.pids_max, "16");
+	ck_assert_str_eq(got.lim.cpu_max, "50000 100000");
+	ck_assert_ptr_null(got.lim.max_depth);
+	ck_assert_int_eq(got.wall_limit_ms, 5000);
 }
 END_TEST
 
 START_TEST(test_request_without_limits)
 {
 	char buf[JOB_MSG_MAX];
-	struct cg_limits none = {0}, lim;
+	struct job_request none = {0}, got;
 	struct cg_err err = {0};
 	int n = jobproto_format_request(&none, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "cginit-job 1\n");
-	ck_assert_int_eq(jobproto_parse_request(buf, (size_t)n, &lim, &err), 0);
-	ck_assert_ptr_null(lim.memory_max);
-	ck_assert_ptr_null(lim.pids_max);
-	ck_assert_ptr_null(lim.cpu_max);
+	ck_assert_int_eq(jobproto_parse_request(buf, (size_t)n, &got, &err), 0);
+	ck_assert_ptr_null(got.lim.memory_max);
+	ck_assert_ptr_null(got.lim.pids_max);
+	ck_assert_ptr_null(got.lim.cpu_max);
+	ck_assert_int_eq(got.wall_limit_ms, 0);
 }
 END_TEST
 
@@ -371,7 +374,7 @@ static const struct {
 	{"hello\n", "expected 'cginit-job 1' first"},
 	{"cginit-job 1\npids.max\n", "expected KEY VALUE"},
 	{"cginit-job 1\n\n", "expected KEY VALUE"},
-	{"cginit-job 1\nmemory.high 1\n", "expected memory.max, pids.max or cpu.max"},
+	{"cginit-job 1\nmemory.high 1\n", "expected memory.max, pids.max, cpu.max or wall-limit-ms"},
 	{"cginit-job 1\npids.max 1\npids.max 2\n", "pids.max given twice"},
 	{"cginit-job 1\npids.max 16M\n", "not a valid value"},
 	{"cginit-job 1\npids.max -1\n", "not a valid value"},
@@ -379,6 +382,11 @@ static const struct {
 	{"cginit-job 1\ncpu.max 50000 10\n", "not a valid value"},
 	{"cginit-job 1\ncpu.max \n", "not a valid value"},
 	{"cginit-job 1\nmemory.max 1 2\n", "not a valid value"},
+	{"cginit-job 1\nwall-limit-ms 0\n", "not 1 to 86400000"},
+	{"cginit-job 1\nwall-limit-ms -5\n", "not 1 to 86400000"},
+	{"cginit-job 1\nwall-limit-ms 86400001\n", "not 1 to 86400000"},
+	{"cginit-job 1\nwall-limit-ms 5s\n", "not 1 to 86400000"},
+	{"cginit-job 1\nwall-limit-ms 1\nwall-limit-ms 1\n", "wall-limit-ms given twice"},
 };
 
 START_TEST(test_bad_requests_are_refused)
@@ -386,9 +394,9 @@ START_TEST(test_bad_requests_are_refused)
 	char buf[JOB_MSG_MAX + 1];
 	size_t n = strlen(bad_requests[_i].msg);
 	memcpy(buf, bad_requests[_i].msg, n);
-	struct cg_limits lim;
+	struct job_request req;
 	struct cg_err err = {0};
-	ck_assert_int_eq(jobproto_parse_request(buf, n, &lim, &err), -1);
+	ck_assert_int_eq(jobproto_parse_request(buf, n, &req, &err), -1);
 	ck_assert_msg(strstr(err.msg, bad_requests[_i].why), "'%s': %s", bad_requests[_i].msg,
 		      err.msg);
 }
@@ -397,7 +405,7 @@ END_TEST
 START_TEST(test_request_with_nul_or_too_long_is_refused)
 {
 	char buf[JOB_MSG_MAX + 2];
-	struct cg_limits lim;
+	struct job_request lim;
 	struct cg_err err = {0};
 	memcpy(buf, "cginit-job 1\n\0ids.max 1\n", 25);
 	ck_assert_int_eq(jobproto_parse_request(buf, 25, &lim, &err), -1);
@@ -596,7 +604,8 @@ START_TEST(test_broker_grants_then_releases)
 {
 	int fd = client_connect();
 	char req[JOB_MSG_MAX], reply[JOB_MSG_MAX + 1];
-	int n = jobproto_format_request(&some_limits, req, sizeof(req));
+	struct job_request ask = {.lim = some_limits};
+	int n = jobproto_format_request(&ask, req, sizeof(req));
 	ck_assert_int_eq(send(fd, req, (size_t)n, 0), n);
 	broker_step(&broker, 100);
 	int passed;
@@ -747,6 +756,65 @@ START_TEST(test_broker_refuses_other_uids)
 }
 END_TEST
 
+/* Granted with wall-limit-ms: past it and the grace, the broker kills
+ * the job itself (its runner may be stopped) and keeps the client. */
+START_TEST(test_broker_kills_a_job_past_its_wall_limit)
+{
+	int fd = client_connect();
+	static const char req[] = "cginit-job 1\nwall-limit-ms 100\n";
+	ck_assert_int_eq(send(fd, req, sizeof(req) - 1, 0), (ssize_t)sizeof(req) - 1);
+	broker_step(&broker, 100);
+	char reply[JOB_MSG_MAX + 1];
+	int passed;
+	client_recv(fd, reply, sizeof(reply), &passed);
+	ck_assert_str_eq(reply, "ok job-1\n");
+	close(passed);
+	char dir[PATH_MAX * 2];
+	snprintf(dir, sizeof(dir), "%s/job-1", jobs_path);
+	fake_write_text(dir, "cgroup.procs", "4242\n");
+	broker_step(&broker, 0);
+	ck_assert_uint_eq(fake.kills, 0);
+	fake.clock_ms += 100 + BROKER_WALL_GRACE_MS;
+	broker_step(&broker, 0);
+	ck_assert_uint_eq(fake.kills, 1);
+	ck_assert_int_eq(held_jobs(), 1);
+	fake.clock_ms += 100000;
+	broker_step(&broker, 0);
+	ck_assert_uint_eq(fake.kills, 1); /* once */
+	close(fd);
+}
+END_TEST
+
+/* A caller whose cgroup is one of the broker's jobs is refused: a job
+ * asking for jobs could hold every slot. */
+START_TEST(test_broker_refuses_its_own_jobs)
+{
+	int first = client_connect();
+	ck_assert_int_eq(send(first, "cginit-job 1\n", 13, 0), 13);
+	broker_step(&broker, 100);
+	char reply[JOB_MSG_MAX + 1];
+	int passed;
+	client_recv(first, reply, sizeof(reply), &passed);
+	ck_assert_str_eq(reply, "ok job-1\n");
+	close(passed);
+	/* the test process itself now "is" in jobs/job-1 */
+	char dir[PATH_MAX * 2];
+	snprintf(dir, sizeof(dir), "%s/%d", fake.procroot, (int)getpid());
+	mkdir(dir, 0755);
+	fake_write_text(dir, "cgroup", "0::/sandbox/jobs/job-1\n");
+	int second = client_connect();
+	client_recv(second, reply, sizeof(reply), &passed);
+	ck_assert_msg(strstr(reply, "a job of the broker may not ask for more jobs"), "%s", reply);
+	/* elsewhere, it may */
+	fake_write_text(dir, "cgroup", "0::/sandbox/worker\n");
+	int third = client_connect();
+	ck_assert_int_eq(broker.clients[1].state, CLIENT_ASKING);
+	close(first);
+	close(second);
+	close(third);
+}
+END_TEST
+
 static Suite *cgjob_suite(void)
 {
 	Suite *s = suite_create("jobs");
@@ -795,6 +863,8 @@ static Suite *cgjob_suite(void)
 	tcase_add_test(b, test_broker_drops_a_silent_client_in_time);
 	tcase_add_test(b, test_broker_takes_a_bounded_number_of_clients);
 	tcase_add_test(b, test_broker_refuses_other_uids);
+	tcase_add_test(b, test_broker_kills_a_job_past_its_wall_limit);
+	tcase_add_test(b, test_broker_refuses_its_own_jobs);
 	suite_add_tcase(s, b);
 	return s;
 }

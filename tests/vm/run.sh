@@ -16,7 +16,7 @@
 #   11 dockerfile  12 noclone3  13 worker-escape  14 hostile-job
 #   15 root-worker-job  16 oom-pid1  17 clone-after-kill  18 job-runner
 #   19 broker-attack
-# Scenarios 1-9 and 11-18 share one boot (idempotent last); 10 (cginit as
+# Scenarios 1-9 and 11-19 share one boot (idempotent last); 10 (cginit as
 # the guest's PID 1) has its own.  11 runs the ENTRYPOINT of
 # Dockerfile.example, which this script copies out of the Dockerfile into
 # the initramfs.  12 hides clone3 behind seccomp, as Docker's default
@@ -45,7 +45,7 @@
 #   CGINIT_VM_SCENARIO_TIMEOUT  limit of one scenario in the guest (150)
 set -euo pipefail
 
-# by number (1-18), and in the order they run: idempotent last in its boot
+# by number (1-19), and in the order they run: idempotent last in its boot
 ALL="privileged forkbomb memhog readonly nodelegate hostcgns shutdown delegation idempotent pid1 dockerfile noclone3 worker-escape hostile-job root-worker-job oom-pid1 clone-after-kill job-runner broker-attack"
 RUN_ORDER="privileged forkbomb memhog readonly nodelegate hostcgns shutdown delegation dockerfile noclone3 worker-escape hostile-job root-worker-job oom-pid1 clone-after-kill job-runner broker-attack idempotent pid1"
 
