@@ -20,9 +20,20 @@ passed=0 failed=0
 # FUZZ_JOBS harnesses at once (default: the CPUs), each on one core for
 # FUZZ_SECONDS: the same fuzzing, in less wall time.
 jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
-# fuzz_one NAME BIN: runs one harness; its verdict line goes to $out/NAME.verdict.
+# fuzz_one SRC: builds one harness and runs it; its verdict goes to
+# $out/NAME.verdict. The builds run in parallel too: they are half the time.
 fuzz_one() {
-	name=$1 bin=$2 short=${1#fuzz_}
+	src=$1
+	name=$(basename "$src" .c)
+	short=${name#fuzz_}
+	bin=$out/$name
+	shift
+	if ! $cc -g -O1 -std=c11 -D_GNU_SOURCE -I. -DCGINIT_VERSION="\"$(cat VERSION)\"" \
+		-DCGINIT_GIT='"fuzz"' -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=undefined -o "$bin" "$src" "$@" ${FUZZ_LIBS:-} 2>"$out/$name.build.log"; then
+		{ echo "FAIL: $name: does not build"; sed 's/^/  | /' "$out/$name.build.log"; } >"$out/$name.verdict"
+		return
+	fi
 	mkdir -p "$out/corpus-$short"
 	log=$out/$name.log
 	if "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=1024 -close_fd_mask=3 \
@@ -37,20 +48,13 @@ names=
 running=0
 for src in tests/fuzz/fuzz_*.c; do
 	name=$(basename "$src" .c)
-	bin=$out/$name
 	rm -f "$out/$name.verdict"
-	if ! $cc -g -O1 -std=c11 -D_GNU_SOURCE -I. -DCGINIT_VERSION="\"$(cat VERSION)\"" \
-		-DCGINIT_GIT='"fuzz"' -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=undefined -o "$bin" "$src" "$@" ${FUZZ_LIBS:-} 2>"$out/$name.build.log"; then
-		{ echo "FAIL: $name: does not build"; sed 's/^/  | /' "$out/$name.build.log"; } >"$out/$name.verdict"
-	else
-		if [ "$running" -ge "$jobs" ]; then
-			wait
-			running=0
-		fi
-		fuzz_one "$name" "$bin" &
-		running=$((running + 1))
+	if [ "$running" -ge "$jobs" ]; then
+		wait
+		running=0
 	fi
+	fuzz_one "$src" "$@" &
+	running=$((running + 1))
 	names="$names $name"
 done
 wait
