@@ -15,7 +15,8 @@
  * - PID 1's loop stays a sigtimedwait with no timeout: no socket, no
  *   wake-up of any kind for it.
  * The broker sleeps in poll(2) with no timeout while no request is
- * pending, so the container stays at zero wake-ups when idle.
+ * pending and no job has a wall limit, so the container stays at zero
+ * wake-ups when idle.
  *
  * What a client can cost it is bounded: BROKER_CLIENTS connections at
  * once, one message of JOB_MSG_MAX bytes per step, BROKER_REQUEST_MS to
