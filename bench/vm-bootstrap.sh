@@ -25,8 +25,8 @@
 # BENCH_VM_TIMEOUT (seconds, default 600), BENCH_VM_METHODS (default
 # shell,cginit,dind,floor), BENCH_VM_JOB_RUNS (default 100),
 # BENCH_VM_JOB_METHODS (default true,floor,floor-probe,floor-full,nobroker,
-# broker), BENCH_VM_KERNEL (a package of the VM harness's cache, default its
-# PINNED_KERNEL, then its FALLBACK_KERNEL), CGINIT_CACHE_DIR (as for
+# broker), BENCH_VM_KERNEL (a package of the VM harness's cache, default the
+# newest of its DEFAULT_KERNELS), CGINIT_CACHE_DIR (as for
 # tests/vm/run.sh), BENCH_VM_ACCEL (tcg, the default: KVM hangs on these
 # machines).
 
@@ -73,14 +73,19 @@ if LC_ALL=C readelf -l "$CGINIT_STATIC" 2>/dev/null | grep -q 'program interpret
 fi
 command -v qemu-system-x86_64 >/dev/null || not_run "qemu-system-x86_64 not installed (Debian qemu-system-x86)"
 # The harness keeps one directory per kernel package, vm/kernels/PKG/
-# (older harnesses: vm/vmlinuz). Its pinned kernel, else its fallback.
-harness_var() { sed -n "s/^$1=//p" "$ROOT/tests/vm/run.sh" | head -n 1; }
+# (older harnesses: vm/vmlinuz). Its default kernels (DEFAULT_KERNELS in
+# run.sh, oldest first), the newest first here.
+harness_var() { sed -n "s/^$1=//p" "$ROOT/tests/vm/run.sh" | head -n 1 | tr -d '"'; }
 if [[ -n ${BENCH_VM_KERNEL:-} ]]; then
 	k=$BENCH_VM_KERNEL
 	[[ $k == linux-image-* ]] || k=linux-image-$k-amd64
 	kernels=("$VMC/kernels/$k")
 else
-	kernels=("$VMC/kernels/$(harness_var PINNED_KERNEL)" "$VMC/kernels/$(harness_var FALLBACK_KERNEL)" "$VMC")
+	kernels=()
+	for k in $(harness_var DEFAULT_KERNELS | tr ' ' '\n' | tac); do
+		kernels+=("$VMC/kernels/$k")
+	done
+	kernels+=("$VMC")
 fi
 KDIR=
 for kd in "${kernels[@]}"; do
