@@ -90,6 +90,8 @@ int cg_stat_field(const char *stat, int field, long *value);
 int cg_write_all(int fd, const char *text);
 /* CLOCK_MONOTONIC in milliseconds. */
 uint64_t monotonic_ms(void);
+/* The sooner of two deadlines, 0 standing for none. */
+uint64_t cg_sooner(uint64_t a, uint64_t b);
 /* A directory stream of its own for dirfd, which stays open: a dup() would
  * share dirfd's offset, and a second walk over the same directory would
  * read nothing. NULL with errno. */

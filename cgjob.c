@@ -52,15 +52,25 @@ bool cg_keyed_u64(const char *text, const char *key, uint64_t *value)
 	return false;
 }
 
-static bool read_keyed(const struct cg_sys *sys, int fd, const char *file, const char *key,
-		       uint64_t *value)
+/* One read of a flat keyed file, then the keys from it: cpu.stat holds
+ * three of the verdict's numbers. */
+static bool read_keys(const struct cg_sys *sys, int fd, const char *file, const char *const *keys,
+		      uint64_t *const *values, size_t n)
 {
 	char *text = sys->read_all(sys->ctx, fd, file, 4096);
 	if (!text)
 		return false;
-	bool found = cg_keyed_u64(text, key, value);
+	bool all = true;
+	for (size_t i = 0; i < n; i++)
+		all = cg_keyed_u64(text, keys[i], values[i]) && all;
 	free(text);
-	return found;
+	return all;
+}
+
+static bool read_keyed(const struct cg_sys *sys, int fd, const char *file, const char *key,
+		       uint64_t *value)
+{
+	return read_keys(sys, fd, file, &key, &value, 1);
 }
 
 /* One write; a file the kernel lacks is fine when `optional`: memory.swap.max
@@ -305,20 +315,6 @@ int cg_job_cpu_usec(const struct cg_sys *sys, const struct cg_job *job, uint64_t
 	return read_keyed(sys, job->fd, "cpu.stat", "usage_usec", usec) ? 0 : -1;
 }
 
-/* One read of a flat keyed file, then the keys from it: cpu.stat holds
- * three of the verdict's numbers. */
-static bool read_keys(const struct cg_sys *sys, int fd, const char *file, const char *const *keys,
-		      uint64_t *const *values, size_t n)
-{
-	char *text = sys->read_all(sys->ctx, fd, file, 4096);
-	if (!text)
-		return false;
-	bool all = true;
-	for (size_t i = 0; i < n; i++)
-		all = cg_keyed_u64(text, keys[i], values[i]) && all;
-	free(text);
-	return all;
-}
 
 void cg_job_read_stats(const struct cg_sys *sys, const struct cg_job *job,
 		       struct cg_job_stats *st)

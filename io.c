@@ -189,3 +189,8 @@ int cg_write_all(int fd, const char *text)
 	}
 	return 0;
 }
+
+uint64_t cg_sooner(uint64_t a, uint64_t b)
+{
+	return !a ? b : !b ? a : a < b ? a : b;
+}

@@ -409,8 +409,7 @@ static void check_cpu(struct job_run *r, uint64_t now)
 static uint64_t next_deadline(void *ctx)
 {
 	struct job_run *r = ctx;
-	uint64_t a = r->wall_deadline, b = r->cpu_check_at;
-	return !a ? b : !b ? a : a < b ? a : b;
+	return cg_sooner(r->wall_deadline, r->cpu_check_at);
 }
 
 static void on_deadline(void *ctx)

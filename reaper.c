@@ -370,12 +370,6 @@ static uint64_t caller_deadline(const struct reaper_config *cfg)
 	return cfg->next_deadline ? cfg->next_deadline(cfg->timer_ctx) : 0;
 }
 
-/* The sooner of two deadlines, 0 standing for none. */
-static uint64_t sooner(uint64_t a, uint64_t b)
-{
-	return !a ? b : !b ? a : a < b ? a : b;
-}
-
 int reaper_loop(pid_t worker, const struct reaper_config *cfg)
 {
 	uint64_t (*now)(void) = cfg->now_ms ? cfg->now_ms : monotonic_ms;
@@ -396,7 +390,7 @@ int reaper_loop(pid_t worker, const struct reaper_config *cfg)
 		}
 		siginfo_t si;
 		uint64_t timer = caller_deadline(cfg);
-		int sig = wait_signal(sooner(deadline, timer), now, &si);
+		int sig = wait_signal(cg_sooner(deadline, timer), now, &si);
 		if (sig < 0) {
 			/* Not expected; a short pause keeps a broken loop from
 			 * spinning PID 1 at 100% CPU. */

@@ -600,6 +600,22 @@ static int held_jobs(void)
 	return n;
 }
 
+/* A client that asked for req and was granted jobs/job-1: its connection
+ * (the passed fd checked and closed). */
+static int granted_client(const char *req)
+{
+	int fd = client_connect();
+	ck_assert_int_eq(send(fd, req, strlen(req), 0), (ssize_t)strlen(req));
+	broker_step(&broker, 100);
+	char reply[JOB_MSG_MAX + 1];
+	int passed;
+	client_recv(fd, reply, sizeof(reply), &passed);
+	ck_assert_str_eq(reply, "ok job-1\n");
+	ck_assert_int_ge(passed, 0);
+	close(passed);
+	return fd;
+}
+
 START_TEST(test_broker_grants_then_releases)
 {
 	int fd = client_connect();
@@ -632,14 +648,7 @@ END_TEST
 
 START_TEST(test_broker_cleans_up_after_a_client_that_leaves)
 {
-	int fd = client_connect();
-	ck_assert_int_eq(send(fd, "cginit-job 1\n", 13, 0), 13);
-	broker_step(&broker, 100);
-	char reply[JOB_MSG_MAX + 1];
-	int passed;
-	client_recv(fd, reply, sizeof(reply), &passed);
-	ck_assert_str_eq(reply, "ok job-1\n");
-	close(passed);
+	int fd = granted_client("cginit-job 1\n");
 	char dir[PATH_MAX * 2];
 	snprintf(dir, sizeof(dir), "%s/job-1", jobs_path);
 	fake_write_text(dir, "cgroup.procs", "4242\n");
@@ -760,15 +769,7 @@ END_TEST
  * the job itself (its runner may be stopped) and keeps the client. */
 START_TEST(test_broker_kills_a_job_past_its_wall_limit)
 {
-	int fd = client_connect();
-	static const char req[] = "cginit-job 1\nwall-limit-ms 100\n";
-	ck_assert_int_eq(send(fd, req, sizeof(req) - 1, 0), (ssize_t)sizeof(req) - 1);
-	broker_step(&broker, 100);
-	char reply[JOB_MSG_MAX + 1];
-	int passed;
-	client_recv(fd, reply, sizeof(reply), &passed);
-	ck_assert_str_eq(reply, "ok job-1\n");
-	close(passed);
+	int fd = granted_client("cginit-job 1\nwall-limit-ms 100\n");
 	char dir[PATH_MAX * 2];
 	snprintf(dir, sizeof(dir), "%s/job-1", jobs_path);
 	fake_write_text(dir, "cgroup.procs", "4242\n");
@@ -789,14 +790,9 @@ END_TEST
  * asking for jobs could hold every slot. */
 START_TEST(test_broker_refuses_its_own_jobs)
 {
-	int first = client_connect();
-	ck_assert_int_eq(send(first, "cginit-job 1\n", 13, 0), 13);
-	broker_step(&broker, 100);
+	int first = granted_client("cginit-job 1\n");
 	char reply[JOB_MSG_MAX + 1];
 	int passed;
-	client_recv(first, reply, sizeof(reply), &passed);
-	ck_assert_str_eq(reply, "ok job-1\n");
-	close(passed);
 	/* the test process itself now "is" in jobs/job-1 */
 	char dir[PATH_MAX * 2];
 	snprintf(dir, sizeof(dir), "%s/%d", fake.procroot, (int)getpid());
