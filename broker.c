@@ -29,12 +29,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -185,8 +187,8 @@ static bool peer_is_a_job(const struct broker *b, pid_t pid)
 		return false;
 	char path[64];
 	cg_fmt(path, sizeof(path), "%s/%d/cgroup", b->sys.proc, (int)pid);
-	char *text = b->sys.read_all(b->sys.ctx, AT_FDCWD, path, 4096);
-	if (!text)
+	char text[4096];
+	if (b->sys.read_small(b->sys.ctx, AT_FDCWD, path, text, sizeof(text)) < 0)
 		return false;
 	const char *jobs = strrchr(b->cfg->jobs_path, '/');
 	jobs = jobs ? jobs + 1 : b->cfg->jobs_path;
@@ -204,7 +206,6 @@ static bool peer_is_a_job(const struct broker *b, pid_t pid)
 				 strcmp(b->clients[i].job.name, last + 1) == 0 &&
 				 strcmp(parent, jobs) == 0;
 	}
-	free(text);
 	return in_job;
 }
 
@@ -262,9 +263,16 @@ static void grant_job(struct broker *b, struct client *c, char *msg, size_t len)
 	c->state = CLIENT_HOLDING;
 	/* The runner keeps the wall clock, but a job with its uid can stop
 	 * it (SIGSTOP): the broker, root, keeps it too, a grace later. */
+	uint64_t now = b->sys.now_ms(b->sys.ctx);
 	c->deadline_ms = req.wall_limit_ms
-		? b->sys.now_ms(b->sys.ctx) + (uint64_t)req.wall_limit_ms + BROKER_WALL_GRACE_MS
+		? now + (uint64_t)req.wall_limit_ms + BROKER_WALL_GRACE_MS
 		: 0;
+	/* The CPU time limit too; the job cannot reach it sooner than on all
+	 * the CPUs at once. */
+	if (req.time_limit_ms) {
+		c->cpu_limit_usec = ((uint64_t)req.time_limit_ms + BROKER_CPU_GRACE_MS) * 1000;
+		c->cpu_check_ms = now + c->cpu_limit_usec / 1000 / b->ncpus;
+	}
 	char line[CG_JOB_NAME_MAX + 8];
 	cg_fmt(line, sizeof(line), "ok %s\n", c->job.name);
 	send_line(c->fd, line, c->job.fd);
@@ -316,36 +324,45 @@ static void serve_client(struct broker *b, struct client *c)
 
 /* ---- the loop ------------------------------------------------------------- */
 
-/* A job past its wall-limit-ms and grace: killed, and the client kept,
- * so that its runner still reads a verdict and releases the cgroup. */
-static void kill_overdue(struct broker *b, struct client *c)
+/* A job past its wall-limit-ms or time-limit-ms and the grace: killed,
+ * once, and the client kept, so that its runner still reads a verdict and
+ * releases the cgroup. */
+static void kill_overdue(struct broker *b, struct client *c, const char *which)
 {
 	struct cg_err err = {0};
-	c->deadline_ms = 0;
-	cg_log(LOG_WARN, "broker: %s outlived its wall limit: killing it", c->job.path);
+	c->deadline_ms = c->cpu_limit_usec = 0;
+	cg_log(LOG_WARN, "broker: %s outlived its %s limit: killing it", c->job.path, which);
 	if (cg_job_kill(&b->sys, &c->job, BROKER_KILL_MS, &err) < 0)
 		cg_err_print(&err, LOG_WARN);
 }
 
+static void check_job_cpu(struct broker *b, struct client *c, uint64_t now)
+{
+	if (cg_job_check_cpu(&b->sys, &c->job, c->cpu_limit_usec, b->ncpus, now, &c->cpu_check_ms))
+		kill_overdue(b, c, "CPU time");
+}
+
 /* Drops the clients that did not ask in time and kills the jobs past
- * their wall limit; the poll timeout until the next such deadline, -1
- * (none) when there is none: no wake-up while idle. */
+ * their limits; the poll timeout until the next such deadline, -1 (none)
+ * when there is none: no wake-up while idle. */
 static int expire_and_next_timeout(struct broker *b)
 {
 	uint64_t now = b->sys.now_ms(b->sys.ctx), next = 0;
 	for (size_t i = 0; i < BROKER_CLIENTS; i++) {
 		struct client *c = &b->clients[i];
-		if (c->state == CLIENT_FREE || !c->deadline_ms)
+		if (c->state == CLIENT_FREE)
 			continue;
-		if (c->deadline_ms <= now) {
-			if (c->state == CLIENT_ASKING)
+		if (c->deadline_ms && c->deadline_ms <= now) {
+			if (c->state == CLIENT_ASKING) {
 				drop_client(b, c);
-			else
-				kill_overdue(b, c);
-			continue;
+				continue;
+			}
+			kill_overdue(b, c, "wall");
 		}
-		if (!next || c->deadline_ms < next)
-			next = c->deadline_ms;
+		if (c->cpu_limit_usec && c->cpu_check_ms <= now)
+			check_job_cpu(b, c, now);
+		next = cg_sooner(next, cg_sooner(c->deadline_ms,
+						 c->cpu_limit_usec ? c->cpu_check_ms : 0));
 	}
 	return next ? (int)(next - now) : -1;
 }
@@ -389,10 +406,29 @@ void broker_init(struct broker *b, const struct broker_config *cfg, const struct
 	b->sys = *sys;
 	b->listen_fd = listen_fd;
 	b->seq = 1;
+	b->ncpus = 1;
 	for (size_t i = 0; i < BROKER_CLIENTS; i++) {
 		b->clients[i].fd = -1;
 		cg_job_init(&b->clients[i].job);
 	}
+}
+
+/* SCHED_BATCH, whose wake-ups never preempt the running task (sched(7)).
+ * A runner's connect wakes the broker before the request is sent, and its
+ * hang-up wakes it again while the runner still has its verdict to write:
+ * as a normal task, the broker would take the CPU at each, for nothing
+ * but an EAGAIN the first time. As a batch task it runs once the runner
+ * blocks on the reply, with the request there, for the same share of CPU
+ * time. Failing that, it is only slower. */
+static void prefer_the_caller(void)
+{
+	struct sched_param param = {.sched_priority = 0};
+	/* The raw call: musl's sched_setscheduler() is ENOSYS on purpose, as
+	 * the syscall sets one thread's policy, not a process's. The broker
+	 * has one thread. */
+	if (syscall(SYS_sched_setscheduler, 0, SCHED_BATCH, &param) < 0)
+		cg_log(LOG_DEBUG, "broker: sched_setscheduler SCHED_BATCH: %s",
+		       cg_strerror(errno));
 }
 
 static __attribute__((noreturn)) void broker_child(const struct broker_config *cfg,
@@ -402,6 +438,7 @@ static __attribute__((noreturn)) void broker_child(const struct broker_config *c
 	struct cg_sys sys;
 	cg_sys_default(&sys);
 	broker_init(&b, cfg, &sys, listen_fd);
+	b.ncpus = cg_count_cpus();
 	/* Not a second init: it ends with PID 1 in any case. Every signal
 	 * stays blocked, as PID 1 left them, so none from the worker's uid
 	 * (which cannot signal root anyway) is ever acted on. */
@@ -416,6 +453,7 @@ static __attribute__((noreturn)) void broker_child(const struct broker_config *c
 	 * (a full tmpfs) would make it the likeliest victim; and runners
 	 * then fail. Needs CAP_SYS_RESOURCE, so before the drop. */
 	priv_protect_self_from_oom("/proc");
+	prefer_the_caller();
 	struct cg_err err = {0};
 	if (priv_limit_broker(&err) < 0)
 		cg_log(LOG_WARN, "broker: going on with more capabilities than it needs: %s",

@@ -76,8 +76,11 @@ int cg_vfmt(char *buf, size_t cap, const char *fmt, va_list ap)
 int cg_parse_long(const char *text, const char **end, long *value);
 /* ---- io.c: reading files, the clock, inherited fds ---------------------- */
 
-/* Reads dirfd/name (a path, with AT_FDCWD) whole into buf, NUL-terminated,
- * up to cap - 1 bytes; the length, or -1 with errno. */
+/* Reads dirfd/name (a path, with AT_FDCWD) into buf, NUL-terminated, up to
+ * cap - 1 bytes, with one read(2): for files of one seq_file record (a
+ * cgroup interface file but cgroup.procs and cgroup.threads, /proc/PID/stat
+ * and /proc/PID/cgroup), which that read returns whole. The length, or -1
+ * with errno. */
 ssize_t cg_read_small(int dirfd, const char *name, char *buf, size_t cap);
 /* Reads dirfd/name whole into a malloc'd, NUL-terminated buffer that can
  * grow to max bytes; NULL with errno (EFBIG past max). */
@@ -90,6 +93,9 @@ int cg_stat_field(const char *stat, int field, long *value);
 int cg_write_all(int fd, const char *text);
 /* CLOCK_MONOTONIC in milliseconds. */
 uint64_t monotonic_ms(void);
+/* The CPUs this process may run on (its affinity mask), at least 1: the
+ * most CPU seconds a second its children can use. */
+unsigned cg_count_cpus(void);
 /* The sooner of two deadlines, 0 standing for none. */
 uint64_t cg_sooner(uint64_t a, uint64_t b);
 /* A directory stream of its own for dirfd, which stays open: a dup() would

@@ -26,6 +26,8 @@
 #define CG_JOB_TRIES 64        /* names tried before giving up */
 #define CG_JOB_REMOVE_MS 2000  /* rmdir retried this long on EBUSY */
 #define CG_JOB_DEPTH_MAX 32    /* sub-cgroups a worker-made job may nest */
+#define CG_JOB_CPU_CHECK_MIN_MS 10  /* between two looks at cpu.stat */
+#define CG_JOB_CPU_RETRY_MS 100     /* after cpu.stat could not be read */
 
 void cg_job_init(struct cg_job *job)
 {
@@ -57,13 +59,12 @@ bool cg_keyed_u64(const char *text, const char *key, uint64_t *value)
 static bool read_keys(const struct cg_sys *sys, int fd, const char *file, const char *const *keys,
 		      uint64_t *const *values, size_t n)
 {
-	char *text = sys->read_all(sys->ctx, fd, file, 4096);
-	if (!text)
+	char text[4096];
+	if (sys->read_small(sys->ctx, fd, file, text, sizeof(text)) < 0)
 		return false;
 	bool all = true;
 	for (size_t i = 0; i < n; i++)
 		all = cg_keyed_u64(text, keys[i], values[i]) && all;
-	free(text);
 	return all;
 }
 
@@ -203,6 +204,13 @@ static void pause_ms(unsigned ms)
 int cg_job_kill(const struct cg_sys *sys, const struct cg_job *job, unsigned timeout_ms,
 		struct cg_err *err)
 {
+	/* Most jobs end with their main process and leave the cgroup empty:
+	 * no kill to send then. Nothing of the job is left to come back in:
+	 * a move or a clone3 into it needs its cgroup.procs and that of a
+	 * common ancestor, which only the runner's side holds. */
+	bool known;
+	if (!job_is_populated(sys, job, &known))
+		return 0;
 	if (cg_kill_tree(sys, job->fd, job->path) < 0)
 		return cg_error(err, EBUSY, "cannot kill the job in %s", job->path);
 	/* cgroup.kill only sends the kills; the processes leave the cgroup
@@ -211,7 +219,6 @@ int cg_job_kill(const struct cg_sys *sys, const struct cg_job *job, unsigned tim
 	uint64_t deadline = sys->now_ms(sys->ctx) + timeout_ms;
 	unsigned pause = 1;
 	for (;;) {
-		bool known;
 		if (!job_is_populated(sys, job, &known))
 			return 0;
 		if (!known)
@@ -315,17 +322,34 @@ int cg_job_cpu_usec(const struct cg_sys *sys, const struct cg_job *job, uint64_t
 	return read_keyed(sys, job->fd, "cpu.stat", "usage_usec", usec) ? 0 : -1;
 }
 
+bool cg_job_check_cpu(const struct cg_sys *sys, const struct cg_job *job, uint64_t limit_usec,
+		      unsigned ncpus, uint64_t now_ms, uint64_t *next_ms)
+{
+	uint64_t used = 0;
+	if (cg_job_cpu_usec(sys, job, &used) < 0) {
+		*next_ms = now_ms + CG_JOB_CPU_RETRY_MS;
+		return false;
+	}
+	if (used >= limit_usec)
+		return true;
+	/* The job cannot use CPU faster than ncpus seconds a second, so the
+	 * next look can wait until the limit could first be reached: a job
+	 * far from its limit costs few wake-ups. */
+	uint64_t wait = (limit_usec - used) / 1000 / (ncpus ? ncpus : 1);
+	*next_ms = now_ms + (wait < CG_JOB_CPU_CHECK_MIN_MS ? CG_JOB_CPU_CHECK_MIN_MS : wait);
+	return false;
+}
+
 
 void cg_job_read_stats(const struct cg_sys *sys, const struct cg_job *job,
 		       struct cg_job_stats *st)
 {
 	memset(st, 0, sizeof(*st));
-	char *peak = sys->read_all(sys->ctx, job->fd, "memory.peak", 64);
-	if (peak) {
+	char peak[64];
+	if (sys->read_small(sys->ctx, job->fd, "memory.peak", peak, sizeof(peak)) >= 0) {
 		long v;
 		st->has_peak = cg_parse_long(peak, NULL, &v) == 0 && v >= 0;
 		st->memory_peak = st->has_peak ? (uint64_t)v : 0;
-		free(peak);
 	}
 	st->has_memory_events = read_keyed(sys, job->fd, "memory.events", "oom_kill",
 					   &st->oom_kill);

@@ -72,6 +72,11 @@ int cg_job_end(const struct cg_sys *sys, int parent_fd, struct cg_job *job, unsi
 /* cpu.stat usage_usec: what the CPU time limit is checked against. */
 int cg_job_cpu_usec(const struct cg_sys *sys, const struct cg_job *job, uint64_t *usec);
 
+/* Whether the job has used limit_usec of CPU; if not, *next_ms is when to
+ * look again: the soonest it could, running on ncpus CPUs. */
+bool cg_job_check_cpu(const struct cg_sys *sys, const struct cg_job *job, uint64_t limit_usec,
+		      unsigned ncpus, uint64_t now_ms, uint64_t *next_ms);
+
 void cg_job_read_stats(const struct cg_sys *sys, const struct cg_job *job,
 		       struct cg_job_stats *st);
 

@@ -61,6 +61,9 @@ struct cg_sys {
 	/* dirfd/name read whole into a malloc'd, NUL-terminated buffer of at
 	 * most max bytes (cg_read_all); NULL with errno. */
 	char *(*read_all)(void *ctx, int dirfd, const char *name, size_t max);
+	/* dirfd/name into buf with one read (cg_read_small): a file of one
+	 * record, such as cgroup.events or cpu.stat; its length, or -1. */
+	ssize_t (*read_small)(void *ctx, int dirfd, const char *name, char *buf, size_t cap);
 	/* mkdirat; EEXIST is reported as such. */
 	int (*make_dir)(void *ctx, int dirfd, const char *name);
 	/* unlinkat(AT_REMOVEDIR): a job's cgroup at its end. */
@@ -72,6 +75,12 @@ struct cg_sys {
 	/* kill(2), for the sweep of the kernels without cgroup.kill. */
 	int (*kill)(void *ctx, pid_t pid, int sig);
 	uint64_t (*now_ms)(void *ctx);
+	/* Who the kernel makes a new cgroup's directory and files owned by:
+	 * the maker's fsuid and fsgid (cgroup_kn_set_ugid), for cginit its
+	 * euid and egid. A layout directory made by root needs no chown but
+	 * of its delegated entry. */
+	uid_t maker_uid;
+	gid_t maker_gid;
 	void *ctx;
 };
 

@@ -67,6 +67,12 @@ static char *real_read_all(void *ctx, int dirfd, const char *name, size_t max)
 	return cg_read_all(dirfd, name, max);
 }
 
+static ssize_t real_read_small(void *ctx, int dirfd, const char *name, char *buf, size_t cap)
+{
+	(void)ctx;
+	return cg_read_small(dirfd, name, buf, cap);
+}
+
 static int real_make_dir(void *ctx, int dirfd, const char *name)
 {
 	(void)ctx;
@@ -117,10 +123,14 @@ void cg_sys_default(struct cg_sys *sys)
 	sys->write_file = real_write_file;
 	sys->write_fd = real_write_fd;
 	sys->read_all = real_read_all;
+	sys->read_small = real_read_small;
 	sys->make_dir = real_make_dir;
 	sys->remove_dir = real_remove_dir;
 	sys->chown_at = real_chown_at;
 	sys->fd_magic = real_fd_magic;
 	sys->kill = real_kill;
 	sys->now_ms = real_now_ms;
+	/* cginit never calls setfsuid: its fsuid and fsgid are these. */
+	sys->maker_uid = geteuid();
+	sys->maker_gid = getegid();
 }

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -51,16 +52,23 @@ ssize_t cg_read_small(int dirfd, const char *name, char *buf, size_t cap)
 	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	size_t len = 0;
-	int rc = read_upto(fd, buf, cap, &len);
+	/* One read(2). What this reads is one seq_file record: a cgroup's
+	 * value, list or flat keyed file, /proc/PID/stat or /proc/PID/cgroup.
+	 * seq_read formats a record whole before it copies any of it, so the
+	 * first read returns all of it that fits; a second would only see the
+	 * end of the file. On cgroupfs every syscall of a job's life counts. */
+	ssize_t n;
+	do
+		n = read(fd, buf, cap - 1);
+	while (n < 0 && errno == EINTR);
 	int saved = errno;
 	close(fd);
-	if (rc < 0) {
+	if (n < 0) {
 		errno = saved;
 		return -1;
 	}
-	buf[len] = '\0';
-	return (ssize_t)len;
+	buf[n] = '\0';
+	return n;
 }
 
 int cg_stat_field(const char *stat, int field, long *value)
@@ -188,6 +196,15 @@ int cg_write_all(int fd, const char *text)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+unsigned cg_count_cpus(void)
+{
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return 1;
+	int n = CPU_COUNT(&set);
+	return n > 0 ? (unsigned)n : 1;
 }
 
 uint64_t cg_sooner(uint64_t a, uint64_t b)

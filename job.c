@@ -16,7 +16,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +28,6 @@
 #define EXIT_TIMED_OUT 124        /* timeout(1)'s */
 #define JOB_KILL_MS 2000          /* the job's cgroup empty after the kill */
 #define BROKER_REPLY_SECONDS 5
-#define CPU_CHECK_MIN_MS 10
 
 struct job_options {
 	struct cg_limits lim;
@@ -278,7 +276,9 @@ static int job_from_broker(struct job_run *r, const char *address)
 	if (r->broker_fd < 0 || check_broker_is_root(r->broker_fd, &r->err) < 0)
 		return -1;
 	struct timeval tv = {.tv_sec = BROKER_REPLY_SECONDS};
-	struct job_request ask = {.lim = r->opt.lim, .wall_limit_ms = r->opt.wall_limit_ms};
+	struct job_request ask = {.lim = r->opt.lim,
+				  .wall_limit_ms = r->opt.wall_limit_ms,
+				  .time_limit_ms = r->opt.time_limit_ms};
 	int len = jobproto_format_request(&ask, req, sizeof(req));
 	if (setsockopt(r->broker_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 || len < 0 ||
 	    send(r->broker_fd, req, (size_t)len, MSG_NOSIGNAL) != len)
@@ -369,15 +369,6 @@ static void release_cgroup(struct job_run *r)
 
 /* ---- the limits ------------------------------------------------------------ */
 
-static unsigned count_cpus(void)
-{
-	cpu_set_t set;
-	if (sched_getaffinity(0, sizeof(set), &set) < 0)
-		return 1;
-	int n = CPU_COUNT(&set);
-	return n > 0 ? (unsigned)n : 1;
-}
-
 static void limit_hit(struct job_run *r, const char *which)
 {
 	if (r->limit_hit)
@@ -387,23 +378,11 @@ static void limit_hit(struct job_run *r, const char *which)
 	kill_job(r);
 }
 
-/* The job cannot use CPU faster than ncpus seconds a second, so the next
- * look at cpu.stat can wait until the limit could first be reached: a job
- * far from its limit costs few wake-ups. */
 static void check_cpu(struct job_run *r, uint64_t now)
 {
-	uint64_t used = 0;
-	if (cg_job_cpu_usec(&r->sys, &r->job, &used) < 0) {
-		r->cpu_check_at = now + 100;
-		return;
-	}
 	uint64_t limit = (uint64_t)r->opt.time_limit_ms * 1000;
-	if (used >= limit) {
+	if (cg_job_check_cpu(&r->sys, &r->job, limit, r->ncpus, now, &r->cpu_check_at))
 		limit_hit(r, "cpu");
-		return;
-	}
-	uint64_t wait = (limit - used) / 1000 / r->ncpus;
-	r->cpu_check_at = now + (wait < CPU_CHECK_MIN_MS ? CPU_CHECK_MIN_MS : wait);
 }
 
 static uint64_t next_deadline(void *ctx)
@@ -496,9 +475,12 @@ static void judge(const struct job_run *r, bool started, int status, struct job_
 		v->memory_peak = getrusage(RUSAGE_CHILDREN, &ru) == 0
 					 ? (uint64_t)ru.ru_maxrss * 1024 : 0;
 	}
-	/* Killed past the wall limit by someone else than us: the broker,
-	 * when a job stopped the runner (SIGSTOP) to outlive its limit. */
-	if (!v->limit_hit && r->opt.wall_limit_ms && v->signal == SIGKILL &&
+	/* Killed past a limit by someone else than us: the broker, when a
+	 * job stopped the runner (SIGSTOP) to outlive its limits. */
+	if (!v->limit_hit && v->signal == SIGKILL && r->opt.time_limit_ms &&
+	    v->st.usage_usec >= (uint64_t)r->opt.time_limit_ms * 1000)
+		v->limit_hit = "cpu";
+	if (!v->limit_hit && v->signal == SIGKILL && r->opt.wall_limit_ms &&
 	    v->wall_ms >= (uint64_t)r->opt.wall_limit_ms)
 		v->limit_hit = "wall";
 	if (!started)
@@ -563,7 +545,7 @@ int job_main(int argc, char **argv)
 	static struct job_run r;
 	memset(&r, 0, sizeof(r));
 	r.parent_fd = r.broker_fd = -1;
-	r.ncpus = count_cpus();
+	r.ncpus = cg_count_cpus();
 	cg_sys_default(&r.sys);
 	cg_job_init(&r.job);
 	switch (parse_job_options(&r.opt, argc, argv, &r.err)) {

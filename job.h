@@ -15,6 +15,8 @@
  *     wall-limit-ms 5000\n     the broker kills the job 1 s after this,
  *                              should its runner not have (a job with the
  *                              runner's uid can SIGSTOP the runner)
+ *     time-limit-ms 2000\n     the same for CPU time: the broker kills the
+ *                              job once cpu.stat shows 1 s more than this
  *
  * The broker answers "ok NAME\n" with the job cgroup's directory fd in
  * SCM_RIGHTS, or "error ERRNO TEXT\n". The job lives while the connection
@@ -37,6 +39,7 @@
 struct job_request {
 	struct cg_limits lim;  /* memory_max, pids_max, cpu_max */
 	int wall_limit_ms;     /* 0: none */
+	int time_limit_ms;     /* CPU time; 0: none */
 };
 
 /* The request, NUL-terminated; its length, or -1 if it does not fit
@@ -95,6 +98,7 @@ int job_main(int argc, char **argv);
 #define BROKER_CLIENTS 32       /* connections at once */
 #define BROKER_REQUEST_MS 2000  /* to send the request after connecting */
 #define BROKER_WALL_GRACE_MS 1000 /* after wall-limit-ms, for the runner to act */
+#define BROKER_CPU_GRACE_MS 1000  /* of CPU time after time-limit-ms, the same */
 
 struct broker_config {
 	int jobs_fd;           /* the layout's jobs/ */
@@ -110,6 +114,9 @@ struct client {
 	/* While asking: by when the request must come. While holding: when
 	 * the broker kills the job past its wall-limit-ms (0: never). */
 	uint64_t deadline_ms;
+	/* While holding, with time-limit-ms: the CPU time past which the
+	 * broker kills the job (0: none), and when it looks at cpu.stat. */
+	uint64_t cpu_limit_usec, cpu_check_ms;
 	struct ucred cred;
 	struct cg_job job;    /* while holding */
 };
@@ -121,6 +128,7 @@ struct broker {
 	struct cg_sys sys;
 	int listen_fd;
 	unsigned long seq;
+	unsigned ncpus;        /* how fast a job can use CPU time */
 	struct client clients[BROKER_CLIENTS];
 };
 

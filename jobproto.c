@@ -29,6 +29,8 @@ int jobproto_format_request(const struct job_request *req, char *buf, size_t cap
 					    lines[i].value);
 	if (req->wall_limit_ms > 0 && n < cap)
 		n += (size_t)cg_fmt(buf + n, cap - n, "wall-limit-ms %d\n", req->wall_limit_ms);
+	if (req->time_limit_ms > 0 && n < cap)
+		n += (size_t)cg_fmt(buf + n, cap - n, "time-limit-ms %d\n", req->time_limit_ms);
 	return n < cap ? (int)n : -1;
 }
 
@@ -52,18 +54,18 @@ static const char **slot_of(struct cg_limits *lim, const char *key, bool *is_cpu
 	return NULL;
 }
 
-/* wall-limit-ms: 1 ms to a day, once. */
-static int parse_wall_limit(const char *value, struct job_request *req, struct cg_err *err)
+/* wall-limit-ms and time-limit-ms: 1 ms to a day, once each. */
+static int parse_ms_limit(const char *key, const char *value, int *slot, struct cg_err *err)
 {
 	long ms;
 	const char *end;
-	if (req->wall_limit_ms)
-		return cg_error(err, EPROTO, "request key wall-limit-ms given twice");
+	if (*slot)
+		return cg_error(err, EPROTO, "request key %s given twice", key);
 	if (!*value || cg_parse_long(value, &end, &ms) < 0 || *end || *value == '-' || ms < 1 ||
 	    ms > 86400000L)
-		return cg_error(err, EINVAL, "request wall-limit-ms '%.*s': not 1 to 86400000", 40,
+		return cg_error(err, EINVAL, "request %s '%.*s': not 1 to 86400000", key, 40,
 				value);
-	req->wall_limit_ms = (int)ms;
+	*slot = (int)ms;
 	return 0;
 }
 
@@ -76,12 +78,14 @@ static int parse_limit_line(char *line, struct job_request *req, struct cg_err *
 	*space = '\0';
 	const char *value = space + 1;
 	if (strcmp(line, "wall-limit-ms") == 0)
-		return parse_wall_limit(value, req, err);
+		return parse_ms_limit(line, value, &req->wall_limit_ms, err);
+	if (strcmp(line, "time-limit-ms") == 0)
+		return parse_ms_limit(line, value, &req->time_limit_ms, err);
 	bool is_cpu, suffix_ok;
 	const char **slot = slot_of(lim, line, &is_cpu, &suffix_ok);
 	if (!slot)
 		return cg_error(err, EPROTO, "request key '%.*s': expected memory.max, pids.max, "
-				"cpu.max or wall-limit-ms", 40, line);
+				"cpu.max, wall-limit-ms or time-limit-ms", 40, line);
 	if (*slot)
 		return cg_error(err, EPROTO, "request key %s given twice", line);
 	bool ok = is_cpu ? cg_valid_cpu_max(value) : cg_valid_limit(value, suffix_ok);

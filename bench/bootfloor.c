@@ -4,22 +4,35 @@
  * bootstrap can do. Built static and run in the bench's QEMU guest, in the
  * place of cginit --cgroup=require.
  *
- *   bootfloor CMD [ARGS...]
+ *   bootfloor [-l] CMD [ARGS...]
  *
  * C is this process's cgroup (the 0:: line of /proc/self/cgroup, under
  * /sys/fs/cgroup), as for cginit and bench/shell-bootstrap.sh. It makes
  * C/init, reads C/cgroup.procs and writes each pid to C/init/cgroup.procs,
  * one write per pid (the kernel takes one per write), reads again until C
  * is empty, writes "+cpu +memory +pids" to C/cgroup.subtree_control and
- * execs CMD. No layout beyond init/, no checks, no options.
+ * execs CMD. No layout beyond init/, no checks.
+ *
+ * -l adds what any init with cginit's layout must do on top, to show
+ * where cginit's time goes (it is not the floor): mkdir C/sandbox, enable
+ * the three controllers in it, mkdir sandbox/worker and sandbox/jobs,
+ * enable them in jobs/, then clone3(CLONE_INTO_CGROUP) CMD into worker/
+ * instead of an exec, and wait for it, as an init stays.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include "clone3into.h"
+
+#define CONTROLLERS "+cpu +memory +pids"
 
 static char buf[1 << 20];
 
@@ -40,14 +53,66 @@ static ssize_t slurp(const char *path)
 	return (ssize_t)len;
 }
 
+/* dir/name made, with the controllers enabled in it when enable. */
+static int make(const char *dir, const char *name, int enable)
+{
+	char path[4200];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+		return -1;
+	if (!enable)
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s/cgroup.subtree_control", dir, name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, CONTROLLERS, strlen(CONTROLLERS)) < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+/* -l: the layout, then CMD started in worker/ and waited for. */
+static int layout_and_spawn(const char *c, char **argv)
+{
+	char sandbox[4200], worker[4300];
+	long pid;
+	int fd, st;
+
+	snprintf(sandbox, sizeof(sandbox), "%s/sandbox", c);
+	snprintf(worker, sizeof(worker), "%s/worker", sandbox);
+	if (make(c, "sandbox", 1) < 0 || make(sandbox, "worker", 0) < 0 ||
+	    make(sandbox, "jobs", 1) < 0 || (fd = open(worker, O_RDONLY | O_DIRECTORY)) < 0) {
+		perror("bootfloor: layout");
+		return 1;
+	}
+	pid = clone_into(fd);
+	if (pid == 0) {
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (pid < 0) {
+		perror("bootfloor: clone3");
+		return 1;
+	}
+	while (waitpid((pid_t)pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return 1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
 int main(int argc, char **argv)
 {
 	char c[4096], path[4200];
 	const char *line;
 	int to, round;
 
+	int layout = argc > 1 && strcmp(argv[1], "-l") == 0;
+
+	argv += layout;
+	argc -= layout;
 	if (argc < 2) {
-		fprintf(stderr, "usage: bootfloor CMD [ARGS...]\n");
+		fprintf(stderr, "usage: bootfloor [-l] CMD [ARGS...]\n");
 		return 2;
 	}
 	if (slurp("/proc/self/cgroup") < 0 || !(line = strstr(buf, "0::"))) {
@@ -99,11 +164,13 @@ int main(int argc, char **argv)
 	close(to);
 	snprintf(path, sizeof(path), "%s/cgroup.subtree_control", c);
 	to = open(path, O_WRONLY | O_CLOEXEC);
-	if (to < 0 || write(to, "+cpu +memory +pids", 18) != 18) {
+	if (to < 0 || write(to, CONTROLLERS, strlen(CONTROLLERS)) < 0) {
 		perror(path);
 		return 1;
 	}
 	close(to);
+	if (layout)
+		return layout_and_spawn(c, argv + 1);
 	execvp(argv[1], argv + 1);
 	perror(argv[1]);
 	return 127;

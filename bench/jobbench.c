@@ -14,9 +14,9 @@
  *       the worker under that cginit. METHODS is a comma list of
  *         true         fork + exec of /bin/true (floor 1)
  *         floor        /bench/jobfloor $CGINIT_SANDBOX /bin/true (the floor)
- *         floor-probe  jobfloor -p: plus cginit's clone3 probe
- *         floor-full   jobfloor -p -k: plus the kill, the wait for an
- *                      empty cgroup and the verdict's reads
+ *         floor-byte   jobfloor -p: plus cginit's start byte
+ *         floor-full   jobfloor -p -k: plus the kill check and the
+ *                      verdict's reads
  *         nobroker     cginit --job -q --no-broker LIMITS -- /bin/true
  *         broker       cginit --job -q LIMITS -- /bin/true
  *       with LIMITS the floor's: --memory-max 64M --pids-max 16
@@ -116,7 +116,7 @@ static int setup(struct method *m, const char *name, const char *sandbox)
 		a[n++] = "/bin/true";
 	} else if (strncmp(name, "floor", 5) == 0) {
 		a[n++] = "/bench/jobfloor";
-		if (strcmp(name, "floor-probe") == 0) {
+		if (strcmp(name, "floor-byte") == 0) {
 			a[n++] = "-p";
 		} else if (strcmp(name, "floor-full") == 0) {
 			a[n++] = "-p";

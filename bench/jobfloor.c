@@ -15,12 +15,15 @@
  *
  * Two flags add, one by one, what cginit --job does on top, so that the
  * table shows where the runner's time goes (they are not the floor):
- *   -p  first a clone3 probe child that only exits, as cginit does to
- *       detect the 6.1.129-6.1.190 CLONE_INTO_CGROUP kill bug;
- *   -k  after the wait, write cgroup.kill, read cgroup.events until
- *       unpopulated, and read the verdict's files (memory.peak,
- *       memory.events, pids.events, cpu.stat), as cginit does; and write
- *       memory.swap.max and memory.oom.group with the limits.
+ *   -p  the start byte: the child's first act is one byte on a pipe, which
+ *       the parent waits for, as cginit does to detect the 6.1.129-6.1.190
+ *       CLONE_INTO_CGROUP kill bug (a child the kernel killed never
+ *       writes it);
+ *   -k  after the wait, read cgroup.events, and only if it is still
+ *       populated write cgroup.kill and read it until it is not; read the
+ *       verdict's files (memory.peak, memory.events, pids.events,
+ *       cpu.stat), as cginit does; and write memory.swap.max and
+ *       memory.oom.group with the limits.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -35,28 +38,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#ifndef CLONE_INTO_CGROUP
-#define CLONE_INTO_CGROUP 0x200000000ULL
-#endif
-#ifndef SYS_clone3
-#define SYS_clone3 435
-#endif
-
-struct clone_args_v2 {
-	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack,
-		stack_size, tls, set_tid, set_tid_size, cgroup;
-};
-
-static long clone_into(int cgroup_fd)
-{
-	struct clone_args_v2 a;
-
-	memset(&a, 0, sizeof(a));
-	a.flags = CLONE_INTO_CGROUP;
-	a.exit_signal = SIGCHLD;
-	a.cgroup = (uint64_t)cgroup_fd;
-	return syscall(SYS_clone3, &a, sizeof(a));
-}
+#include "clone3into.h"
 
 static int put(int dir, const char *file, const char *value)
 {
@@ -97,12 +79,12 @@ static int reap(pid_t pid)
 int main(int argc, char **argv)
 {
 	char path[4096], buf[4096];
-	int probe = 0, kill_read = 0, i = 1, dir, st;
+	int byte = 0, kill_read = 0, i = 1, dir, st, ready[2];
 	long pid;
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "-p") == 0)
-			probe = 1;
+			byte = 1;
 		else if (strcmp(argv[i], "-k") == 0)
 			kill_read = 1;
 		else
@@ -126,20 +108,26 @@ int main(int argc, char **argv)
 		rmdir(path);
 		return 125;
 	}
-	if (probe) {
-		pid = clone_into(dir);
-		if (pid == 0)
-			_exit(0);
-		if (pid < 0 || reap((pid_t)pid) != 0) {
-			perror("jobfloor: probe");
-			rmdir(path);
-			return 125;
-		}
+	if (byte && pipe2(ready, O_CLOEXEC) < 0) {
+		perror("jobfloor: pipe2");
+		rmdir(path);
+		return 125;
 	}
 	pid = clone_into(dir);
 	if (pid == 0) {
+		if (byte && write(ready[1], "", 1) != 1)
+			_exit(125);
 		execv(argv[i + 1], argv + i + 1);
 		_exit(127);
+	}
+	if (byte) {
+		close(ready[1]);
+		if (pid > 0 && read(ready[0], buf, 1) != 1) {
+			perror("jobfloor: the start byte");
+			rmdir(path);
+			return 125;
+		}
+		close(ready[0]);
 	}
 	if (pid < 0) {
 		perror("jobfloor: clone3");
@@ -148,10 +136,12 @@ int main(int argc, char **argv)
 	}
 	st = reap((pid_t)pid);
 	if (kill_read) {
-		put(dir, "cgroup.kill", "1");
-		while (get(dir, "cgroup.events", buf, sizeof(buf)) > 0 &&
-		       !strstr(buf, "populated 0"))
-			usleep(1000);
+		if (get(dir, "cgroup.events", buf, sizeof(buf)) > 0 && !strstr(buf, "populated 0")) {
+			put(dir, "cgroup.kill", "1");
+			while (get(dir, "cgroup.events", buf, sizeof(buf)) > 0 &&
+			       !strstr(buf, "populated 0"))
+				usleep(1000);
+		}
 		get(dir, "memory.peak", buf, sizeof(buf));
 		get(dir, "memory.events", buf, sizeof(buf));
 		get(dir, "pids.events", buf, sizeof(buf));

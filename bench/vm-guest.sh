@@ -45,14 +45,16 @@ KS=$(arg bench.ks | tr ',' ' ')
 KS=${KS:-10 100 1000}
 REPS=$(arg bench.reps)
 REPS=${REPS:-3}
+BOOTREPS=$(arg bench.bootreps)
+BOOTREPS=${BOOTREPS:-$REPS}
 METHODS=$(arg bench.methods | tr ',' ' ')
-METHODS=${METHODS:-shell cginit dind floor}
+METHODS=${METHODS:-shell cginit dind floor floor-layout}
 PARTS=$(arg bench.parts | tr ',' ' ')
 PARTS=${PARTS:-boot job}
 JOBRUNS=$(arg bench.jobruns)
 JOBRUNS=${JOBRUNS:-100}
 JOBMETHODS=$(arg bench.jobmethods)
-JOBMETHODS=${JOBMETHODS:-true,floor,floor-probe,floor-full,nobroker,broker}
+JOBMETHODS=${JOBMETHODS:-true,floor,floor-byte,floor-full,nobroker,broker}
 part() { case " $PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
 
 report() { echo "$*"; echo "$*" >$R; }
@@ -99,6 +101,7 @@ trial() {
 	dind) out=$($H time $S $C sh /bench/shell-bootstrap.sh --xargs -- $H stamp $S 2>/tmp/err) ;;
 	cginit) out=$($H time $S $C /sbin/cginit --cgroup=require -- $H stamp $S 2>/tmp/err) ;;
 	floor) out=$($H time $S $C /bench/bootfloor $H stamp $S 2>/tmp/err) ;;
+	floor-layout) out=$($H time $S $C /bench/bootfloor -l $H stamp $S 2>/tmp/err) ;;
 	*) out="none 0 -1" ;;
 	esac
 	set -- $out
@@ -137,7 +140,7 @@ for m in $METHODS; do
 done
 
 rep=0
-while [ $rep -lt "$REPS" ]; do
+while [ $rep -lt "$BOOTREPS" ]; do
 	for k in $KS; do
 		# rotate the order of the methods from one repetition to the next
 		set -- $METHODS

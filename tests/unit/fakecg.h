@@ -396,6 +396,23 @@ static inline char *fake_read_all(void *ctx, int dirfd, const char *name, size_t
 	return cg_read_all(dirfd, name, max);
 }
 
+/* The fake's files are regular ones: fake_read_all, cut to cap - 1 bytes
+ * as one read(2) of a record that long would be. */
+static inline ssize_t fake_read_small(void *ctx, int dirfd, const char *name, char *buf,
+				      size_t cap)
+{
+	char *text = fake_read_all(ctx, dirfd, name, 1 << 20);
+	if (!text)
+		return -1;
+	size_t n = strlen(text);
+	if (n > cap - 1)
+		n = cap - 1;
+	memcpy(buf, text, n);
+	buf[n] = '\0';
+	free(text);
+	return (ssize_t)n;
+}
+
 /* rmdir of a cgroup: EBUSY while it holds processes or child cgroups, as
  * the kernel; the interface files go with it. A fault on "rmdir" fails it. */
 static inline int fake_remove_dir(void *ctx, int parent_fd, const char *name)
@@ -590,6 +607,7 @@ static inline void fake_init(struct fakecg *f, const char *rel, const char *cont
 	f->sys.write_file = fake_write_file;
 	f->sys.write_fd = fake_write_fd;
 	f->sys.read_all = fake_read_all;
+	f->sys.read_small = fake_read_small;
 	f->sys.make_dir = fake_make_dir;
 	f->sys.remove_dir = fake_remove_dir;
 	f->sys.chown_at = fake_chown_at;

@@ -200,6 +200,19 @@ START_TEST(test_kill_uses_cgroup_kill_and_waits_for_empty)
 }
 END_TEST
 
+START_TEST(test_kill_of_an_empty_job_sends_nothing)
+{
+	struct cg_job job;
+	struct cg_err err = {0};
+	make_job(&job);
+	/* The main process was the last: the cgroup is empty already. */
+	ck_assert_int_eq(cg_job_kill(&fake.sys, &job, 1000, &err), 0);
+	ck_assert_uint_eq(fake.kills, 0);
+	ck_assert_int_eq(cg_job_remove(&fake.sys, jobs_fd, &job, &err), 0);
+	ck_assert(!job_exists("job-1"));
+}
+END_TEST
+
 START_TEST(test_kill_without_cgroup_kill_signals_each_pid)
 {
 	struct cg_job job;
@@ -334,10 +347,11 @@ END_TEST
 START_TEST(test_request_round_trip)
 {
 	char buf[JOB_MSG_MAX];
-	struct job_request ask = {.lim = some_limits, .wall_limit_ms = 5000}, got;
+	struct job_request ask = {.lim = some_limits, .wall_limit_ms = 5000,
+				  .time_limit_ms = 2000}, got;
 	int n = jobproto_format_request(&ask, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "cginit-job 1\nmemory.max 64M\npids.max 16\ncpu.max 50000 100000\n"
-			      "wall-limit-ms 5000\n");
+			      "wall-limit-ms 5000\ntime-limit-ms 2000\n");
 	ck_assert_int_eq(n, (int)strlen(buf));
 	struct cg_err err = {0};
 	ck_assert_int_eq(jobproto_parse_request(buf, (size_t)n, &got, &err), 0);
@@ -346,6 +360,7 @@ START_TEST(test_request_round_trip)
 	ck_assert_str_eq(got.lim.cpu_max, "50000 100000");
 	ck_assert_ptr_null(got.lim.max_depth);
 	ck_assert_int_eq(got.wall_limit_ms, 5000);
+	ck_assert_int_eq(got.time_limit_ms, 2000);
 }
 END_TEST
 
@@ -361,6 +376,7 @@ START_TEST(test_request_without_limits)
 	ck_assert_ptr_null(got.lim.pids_max);
 	ck_assert_ptr_null(got.lim.cpu_max);
 	ck_assert_int_eq(got.wall_limit_ms, 0);
+	ck_assert_int_eq(got.time_limit_ms, 0);
 }
 END_TEST
 
@@ -374,7 +390,7 @@ static const struct {
 	{"hello\n", "expected 'cginit-job 1' first"},
 	{"cginit-job 1\npids.max\n", "expected KEY VALUE"},
 	{"cginit-job 1\n\n", "expected KEY VALUE"},
-	{"cginit-job 1\nmemory.high 1\n", "expected memory.max, pids.max, cpu.max or wall-limit-ms"},
+	{"cginit-job 1\nmemory.high 1\n", "expected memory.max, pids.max, cpu.max, wall-limit-ms or time-limit-ms"},
 	{"cginit-job 1\npids.max 1\npids.max 2\n", "pids.max given twice"},
 	{"cginit-job 1\npids.max 16M\n", "not a valid value"},
 	{"cginit-job 1\npids.max -1\n", "not a valid value"},
@@ -387,6 +403,9 @@ static const struct {
 	{"cginit-job 1\nwall-limit-ms 86400001\n", "not 1 to 86400000"},
 	{"cginit-job 1\nwall-limit-ms 5s\n", "not 1 to 86400000"},
 	{"cginit-job 1\nwall-limit-ms 1\nwall-limit-ms 1\n", "wall-limit-ms given twice"},
+	{"cginit-job 1\ntime-limit-ms 0\n", "time-limit-ms '0': not 1 to 86400000"},
+	{"cginit-job 1\ntime-limit-ms 1.5\n", "not 1 to 86400000"},
+	{"cginit-job 1\ntime-limit-ms 9\ntime-limit-ms 9\n", "time-limit-ms given twice"},
 };
 
 START_TEST(test_bad_requests_are_refused)
@@ -786,6 +805,35 @@ START_TEST(test_broker_kills_a_job_past_its_wall_limit)
 }
 END_TEST
 
+/* Granted with time-limit-ms: the broker reads cpu.stat no sooner than
+ * the job could reach the limit and its grace, and kills it past them. */
+START_TEST(test_broker_kills_a_job_past_its_cpu_limit)
+{
+	int fd = granted_client("cginit-job 1\ntime-limit-ms 100\n");
+	char dir[PATH_MAX * 2];
+	snprintf(dir, sizeof(dir), "%s/job-1", jobs_path);
+	fake_write_text(dir, "cgroup.procs", "4242\n");
+	fake_write_text(dir, "cpu.stat", "usage_usec 50000\nuser_usec 50000\n");
+	uint64_t limit_ms = 100 + BROKER_CPU_GRACE_MS;
+	fake.clock_ms += limit_ms - 1;
+	broker_step(&broker, 0);
+	ck_assert_uint_eq(fake.kills, 0);
+	/* one CPU: the earliest the limit can be reached */
+	fake.clock_ms += 1;
+	broker_step(&broker, 0);
+	ck_assert_uint_eq(fake.kills, 0);
+	fake_write_text(dir, "cpu.stat", "usage_usec 1100000\nuser_usec 1100000\n");
+	fake.clock_ms += limit_ms - 50;
+	broker_step(&broker, 0);
+	ck_assert_uint_eq(fake.kills, 1);
+	ck_assert_int_eq(held_jobs(), 1);
+	fake.clock_ms += 100000;
+	broker_step(&broker, 0);
+	ck_assert_uint_eq(fake.kills, 1); /* once */
+	close(fd);
+}
+END_TEST
+
 /* A caller whose cgroup is one of the broker's jobs is refused: a job
  * asking for jobs could hold every slot. */
 START_TEST(test_broker_refuses_its_own_jobs)
@@ -824,6 +872,7 @@ static Suite *cgjob_suite(void)
 	tcase_add_test(c, test_missing_controller_is_named_and_nothing_is_left);
 	tcase_add_test(c, test_full_parent_says_why);
 	tcase_add_test(c, test_kill_uses_cgroup_kill_and_waits_for_empty);
+	tcase_add_test(c, test_kill_of_an_empty_job_sends_nothing);
 	tcase_add_test(c, test_kill_without_cgroup_kill_signals_each_pid);
 	tcase_add_test(c, test_kill_gives_up_in_time_and_says_so);
 	tcase_add_test(c, test_remove_takes_cgroups_below_first);
@@ -860,6 +909,7 @@ static Suite *cgjob_suite(void)
 	tcase_add_test(b, test_broker_takes_a_bounded_number_of_clients);
 	tcase_add_test(b, test_broker_refuses_other_uids);
 	tcase_add_test(b, test_broker_kills_a_job_past_its_wall_limit);
+	tcase_add_test(b, test_broker_kills_a_job_past_its_cpu_limit);
 	tcase_add_test(b, test_broker_refuses_its_own_jobs);
 	suite_add_tcase(s, b);
 	return s;

@@ -617,6 +617,43 @@ START_TEST(test_delegation_is_minimal)
 }
 END_TEST
 
+/* Whether the layout chowned C/sub/file (to anyone). */
+static bool chowned(const char *sub, const char *file)
+{
+	char path[PATH_MAX * 2];
+	snprintf(path, sizeof(path), "%s/%s%s%s", fake.c_path, sub, file[0] ? "/" : "", file);
+	for (int i = 0; i < fake.n_owners; i++)
+		if (strcmp(fake.owners[i].path, path) == 0)
+			return true;
+	return false;
+}
+
+START_TEST(test_fresh_layout_chowns_only_what_it_delegates)
+{
+	/* Made now by root, every file is root's already: the two
+	 * delegated entries are the only chowns. */
+	bootstrap_delegated(1234, 5678);
+	ck_assert_int_eq(fake.n_owners, 2);
+	ck_assert(chowned("sandbox", "cgroup.procs"));
+	ck_assert(chowned("sandbox/jobs", ""));
+}
+END_TEST
+
+START_TEST(test_layout_made_by_non_root_is_chowned_whole)
+{
+	/* A maker with another fsgid (egid) gives the new files that gid:
+	 * each one goes to 0:0 by a chown of its own. */
+	fake.sys.maker_gid = 1000;
+	bootstrap_delegated(1234, 5678);
+	ck_assert(chowned("sandbox", ""));
+	ck_assert(chowned("sandbox", "memory.max"));
+	ck_assert(chowned("sandbox/worker", "cgroup.procs"));
+	ck_assert(chowned("sandbox/jobs", "pids.max"));
+	ck_assert_int_gt(fake.n_owners, 20);
+	assert_root_owns_all_but("sandbox/worker", NULL);
+}
+END_TEST
+
 START_TEST(test_rerun_takes_back_what_was_given_away)
 {
 	bootstrap_delegated(1234, 5678);
@@ -1235,6 +1272,8 @@ static Suite *cgsetup_suite(void)
 
 	t = tcase_with_fixture(s, "delegation");
 	tcase_add_test(t, test_delegation_is_minimal);
+	tcase_add_test(t, test_fresh_layout_chowns_only_what_it_delegates);
+	tcase_add_test(t, test_layout_made_by_non_root_is_chowned_whole);
 	tcase_add_test(t, test_rerun_takes_back_what_was_given_away);
 	tcase_add_test(t, test_job_cgroups_keep_their_owner);
 	tcase_add_test(t, test_stray_cgroups_are_taken_back);

@@ -3,7 +3,8 @@
 # hold: no job ends up in a cgroup whose limits its uid can rewrite, nor
 # in another job's or a cgroup of its own; the broker keeps serving after
 # junk and floods; a job cannot write its own verdict on --json-fd, nor
-# outlive its --wall-limit, nor starve the other runners of the broker.
+# outlive its --wall-limit or --time-limit, nor starve the other runners of
+# the broker.
 # Each attack is in w19.sh, with what the kernel answered in the log.
 . /t/lib.sh
 ID=ctr19

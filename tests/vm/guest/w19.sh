@@ -87,6 +87,37 @@ kill -CONT $rs
 wait $rs
 say "stop the runner: runner exit $?"
 
+# 5b. The same with the CPU time limit and no wall limit: the busy job
+# stops its runner, and the broker, reading cpu.stat, kills it once it has
+# used --time-limit and the grace; the runner, let go, says why.
+/sbin/cginit --job -q --time-limit 1 --json $V/cpu.json -- /bin/sh -c \
+	'kill -STOP $PPID; while :; do :; done' 2>/dev/null &
+rc=$!
+n=0
+job=
+while [ -z "$job" ] && [ $n -lt 40 ]; do
+	job=$(tr -d ' \n' </proc/$rc/task/$rc/children 2>/dev/null)
+	sleep 0.25
+	n=$((n + 1))
+done
+n=0
+while [ -n "$job" ] && [ $n -lt 60 ] && ! grep -q '^State:.*Z' /proc/$job/status 2>/dev/null; do
+	sleep 0.25
+	n=$((n + 1))
+done
+if [ -z "$job" ] || grep -q '^State:.*[RS]' /proc/$job/status 2>/dev/null; then
+	say "stop the runner, CPU: the busy job ran on 15 s past --time-limit 1"
+	wbad "a job that SIGSTOPs its runner outlives its --time-limit 1"
+else
+	say "stop the runner, CPU: the busy job was killed after $((n / 4)) s"
+fi
+kill -CONT $rc
+wait $rc
+code=$?
+say "stop the runner, CPU: runner exit $code: $(cat $V/cpu.json)"
+expect_eq "$code" 124 "exit code of a runner whose job the broker killed past its CPU time"
+grep -q '"limit_hit":"cpu"' $V/cpu.json || wbad "verdict of a job killed past its CPU time: $(cat $V/cpu.json)"
+
 # 6. One job tries to hold every slot of the broker, so that the other
 # runners fail: the broker refuses callers inside its own jobs.
 /sbin/cginit --job -q --wall-limit 30 -- /t/brokatk hold 40 >$V/hold.out 2>$V/hold.err &
