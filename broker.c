@@ -41,6 +41,11 @@
 #include <unistd.h>
 
 #define BROKER_KILL_MS 1000
+/* The broker's looks at a job's cpu.stat are at least this far apart: a
+ * job that idles just short of its limit would otherwise wake it every
+ * 10 ms for as long as it lives. It is the backstop a grace past the
+ * limit, so this bounds its overshoot, not the runner's. */
+#define BROKER_CPU_CHECK_MS 100
 #define BROKER_NAME_PREFIX "job"
 
 /* ---- the socket ----------------------------------------------------------- */
@@ -338,7 +343,8 @@ static void kill_overdue(struct broker *b, struct client *c, const char *which)
 
 static void check_job_cpu(struct broker *b, struct client *c, uint64_t now)
 {
-	if (cg_job_check_cpu(&b->sys, &c->job, c->cpu_limit_usec, b->ncpus, now, &c->cpu_check_ms))
+	if (cg_job_check_cpu(&b->sys, &c->job, c->cpu_limit_usec, b->ncpus, BROKER_CPU_CHECK_MS,
+			     now, &c->cpu_check_ms))
 		kill_overdue(b, c, "CPU time");
 }
 

@@ -26,7 +26,6 @@
 #define CG_JOB_TRIES 64        /* names tried before giving up */
 #define CG_JOB_REMOVE_MS 2000  /* rmdir retried this long on EBUSY */
 #define CG_JOB_DEPTH_MAX 32    /* sub-cgroups a worker-made job may nest */
-#define CG_JOB_CPU_CHECK_MIN_MS 10  /* between two looks at cpu.stat */
 #define CG_JOB_CPU_RETRY_MS 100     /* after cpu.stat could not be read */
 
 void cg_job_init(struct cg_job *job)
@@ -323,11 +322,11 @@ int cg_job_cpu_usec(const struct cg_sys *sys, const struct cg_job *job, uint64_t
 }
 
 bool cg_job_check_cpu(const struct cg_sys *sys, const struct cg_job *job, uint64_t limit_usec,
-		      unsigned ncpus, uint64_t now_ms, uint64_t *next_ms)
+		      unsigned ncpus, unsigned min_ms, uint64_t now_ms, uint64_t *next_ms)
 {
 	uint64_t used = 0;
 	if (cg_job_cpu_usec(sys, job, &used) < 0) {
-		*next_ms = now_ms + CG_JOB_CPU_RETRY_MS;
+		*next_ms = now_ms + (min_ms > CG_JOB_CPU_RETRY_MS ? min_ms : CG_JOB_CPU_RETRY_MS);
 		return false;
 	}
 	if (used >= limit_usec)
@@ -336,7 +335,7 @@ bool cg_job_check_cpu(const struct cg_sys *sys, const struct cg_job *job, uint64
 	 * next look can wait until the limit could first be reached: a job
 	 * far from its limit costs few wake-ups. */
 	uint64_t wait = (limit_usec - used) / 1000 / (ncpus ? ncpus : 1);
-	*next_ms = now_ms + (wait < CG_JOB_CPU_CHECK_MIN_MS ? CG_JOB_CPU_CHECK_MIN_MS : wait);
+	*next_ms = now_ms + (wait < min_ms ? min_ms : wait);
 	return false;
 }
 

@@ -73,9 +73,10 @@ int cg_job_end(const struct cg_sys *sys, int parent_fd, struct cg_job *job, unsi
 int cg_job_cpu_usec(const struct cg_sys *sys, const struct cg_job *job, uint64_t *usec);
 
 /* Whether the job has used limit_usec of CPU; if not, *next_ms is when to
- * look again: the soonest it could, running on ncpus CPUs. */
+ * look again: the soonest it could, running on ncpus CPUs, and at least
+ * min_ms from now. */
 bool cg_job_check_cpu(const struct cg_sys *sys, const struct cg_job *job, uint64_t limit_usec,
-		      unsigned ncpus, uint64_t now_ms, uint64_t *next_ms);
+		      unsigned ncpus, unsigned min_ms, uint64_t now_ms, uint64_t *next_ms);
 
 void cg_job_read_stats(const struct cg_sys *sys, const struct cg_job *job,
 		       struct cg_job_stats *st);

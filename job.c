@@ -28,6 +28,7 @@
 #define EXIT_TIMED_OUT 124        /* timeout(1)'s */
 #define JOB_KILL_MS 2000          /* the job's cgroup empty after the kill */
 #define BROKER_REPLY_SECONDS 5
+#define CPU_CHECK_MIN_MS 10       /* between two looks at cpu.stat */
 
 struct job_options {
 	struct cg_limits lim;
@@ -381,7 +382,8 @@ static void limit_hit(struct job_run *r, const char *which)
 static void check_cpu(struct job_run *r, uint64_t now)
 {
 	uint64_t limit = (uint64_t)r->opt.time_limit_ms * 1000;
-	if (cg_job_check_cpu(&r->sys, &r->job, limit, r->ncpus, now, &r->cpu_check_at))
+	if (cg_job_check_cpu(&r->sys, &r->job, limit, r->ncpus, CPU_CHECK_MIN_MS, now,
+			     &r->cpu_check_at))
 		limit_hit(r, "cpu");
 }
 

@@ -809,6 +809,7 @@ END_TEST
  * the job could reach the limit and its grace, and kills it past them. */
 START_TEST(test_broker_kills_a_job_past_its_cpu_limit)
 {
+	fake.clock_step = 0; /* the clock moves only here */
 	int fd = granted_client("cginit-job 1\ntime-limit-ms 100\n");
 	char dir[PATH_MAX * 2];
 	snprintf(dir, sizeof(dir), "%s/job-1", jobs_path);
@@ -822,8 +823,16 @@ START_TEST(test_broker_kills_a_job_past_its_cpu_limit)
 	fake.clock_ms += 1;
 	broker_step(&broker, 0);
 	ck_assert_uint_eq(fake.kills, 0);
-	fake_write_text(dir, "cpu.stat", "usage_usec 1100000\nuser_usec 1100000\n");
+	/* 10 us short of it: the next look comes no sooner than 100 ms on */
+	fake_write_text(dir, "cpu.stat", "usage_usec 1099990\nuser_usec 1099990\n");
 	fake.clock_ms += limit_ms - 50;
+	broker_step(&broker, 0);
+	ck_assert_uint_eq(fake.kills, 0);
+	fake_write_text(dir, "cpu.stat", "usage_usec 1100000\nuser_usec 1100000\n");
+	fake.clock_ms += 99;
+	broker_step(&broker, 0);
+	ck_assert_uint_eq(fake.kills, 0);
+	fake.clock_ms += 1;
 	broker_step(&broker, 0);
 	ck_assert_uint_eq(fake.kills, 1);
 	ck_assert_int_eq(held_jobs(), 1);
