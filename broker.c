@@ -197,15 +197,21 @@ static bool peer_is_a_job(const struct broker *b, pid_t pid)
 		return false;
 	const char *jobs = strrchr(b->cfg->jobs_path, '/');
 	jobs = jobs ? jobs + 1 : b->cfg->jobs_path;
-	char *nl = strchr(text, '\n');
+	/* The cgroup v2 line, "0::/path": the last one where v1 hierarchies
+	 * are mounted too, as named ones on a hybrid host. */
+	char *line = strncmp(text, "0::", 3) == 0 ? text : strstr(text, "\n0::");
+	if (!line)
+		return false;
+	line += line == text ? 3 : 4;
+	char *nl = strchr(line, '\n');
 	if (nl)
 		*nl = '\0';
-	char *last = strrchr(text, '/');
+	char *last = strrchr(line, '/');
 	bool in_job = false;
-	if (last && last > text) {
+	if (last && last > line) {
 		*last = '\0';
-		const char *parent = strrchr(text, '/');
-		parent = parent ? parent + 1 : text;
+		const char *parent = strrchr(line, '/');
+		parent = parent ? parent + 1 : line;
 		for (size_t i = 0; i < BROKER_CLIENTS && !in_job; i++)
 			in_job = b->clients[i].state == CLIENT_HOLDING &&
 				 strcmp(b->clients[i].job.name, last + 1) == 0 &&
@@ -331,12 +337,17 @@ static void serve_client(struct broker *b, struct client *c)
 
 /* A job past its wall-limit-ms or time-limit-ms and the grace: killed,
  * once, and the client kept, so that its runner still reads a verdict and
- * releases the cgroup. */
+ * releases the cgroup. Its cgroup.procs goes back to root first: a job
+ * that stopped its runner before the runner's clone3 would otherwise have
+ * the runner start it later, in a cgroup whose limits nobody keeps any
+ * more. */
 static void kill_overdue(struct broker *b, struct client *c, const char *which)
 {
 	struct cg_err err = {0};
 	c->deadline_ms = c->cpu_limit_usec = 0;
 	cg_log(LOG_WARN, "broker: %s outlived its %s limit: killing it", c->job.path, which);
+	if (b->sys.chown_at(b->sys.ctx, c->job.fd, "cgroup.procs", 0, 0) < 0)
+		cg_error(NULL, errno, "broker: chown 0:0 %s/cgroup.procs", c->job.path);
 	if (cg_job_kill(&b->sys, &c->job, BROKER_KILL_MS, &err) < 0)
 		cg_err_print(&err, LOG_WARN);
 }
@@ -346,6 +357,8 @@ static void check_job_cpu(struct broker *b, struct client *c, uint64_t now)
 	if (cg_job_check_cpu(&b->sys, &c->job, c->cpu_limit_usec, b->ncpus, BROKER_CPU_CHECK_MS,
 			     now, &c->cpu_check_ms))
 		kill_overdue(b, c, "CPU time");
+	else if (!c->cpu_check_ms)
+		c->cpu_limit_usec = 0; /* its cgroup is gone */
 }
 
 /* Drops the clients that did not ask in time and kills the jobs past
@@ -444,7 +457,7 @@ static __attribute__((noreturn)) void broker_child(const struct broker_config *c
 	struct cg_sys sys;
 	cg_sys_default(&sys);
 	broker_init(&b, cfg, &sys, listen_fd);
-	b.ncpus = cg_count_cpus();
+	b.ncpus = cg_count_cpus(CG_CPUS_ONLINE);
 	/* Not a second init: it ends with PID 1 in any case. Every signal
 	 * stays blocked, as PID 1 left them, so none from the worker's uid
 	 * (which cannot signal root anyway) is ever acted on. */

@@ -93,9 +93,18 @@ int cg_stat_field(const char *stat, int field, long *value);
 int cg_write_all(int fd, const char *text);
 /* CLOCK_MONOTONIC in milliseconds. */
 uint64_t monotonic_ms(void);
-/* The CPUs this process may run on (its affinity mask), at least 1: the
- * most CPU seconds a second its children can use. */
-unsigned cg_count_cpus(void);
+/* The most CPU seconds a second a job could use: the CPUs online, from
+ * the list at `online` (/sys/devices/system/cpu/online), or this
+ * process's affinity mask if that is more. Not the mask alone: a job may
+ * widen its own within its cpuset, which sched_setaffinity allows without
+ * privilege. CG_CPUS_UNKNOWN when neither can be read, so that CPU time is
+ * looked at as often as the caller's minimum allows. */
+#define CG_CPUS_ONLINE "/sys/devices/system/cpu/online"
+#define CG_CPUS_UNKNOWN 4096u
+unsigned cg_count_cpus(const char *online);
+/* The CPUs in a kernel CPU list such as "0-3,8,10-11\n"; 0 if it is not
+ * one. */
+unsigned cg_count_cpu_list(const char *list);
 /* The sooner of two deadlines, 0 standing for none. */
 uint64_t cg_sooner(uint64_t a, uint64_t b);
 /* A directory stream of its own for dirfd, which stays open: a dup() would

@@ -326,7 +326,11 @@ bool cg_job_check_cpu(const struct cg_sys *sys, const struct cg_job *job, uint64
 {
 	uint64_t used = 0;
 	if (cg_job_cpu_usec(sys, job, &used) < 0) {
-		*next_ms = now_ms + (min_ms > CG_JOB_CPU_RETRY_MS ? min_ms : CG_JOB_CPU_RETRY_MS);
+		/* A removed cgroup runs nothing: no more looks. Anything else
+		 * may pass; look again later. */
+		bool gone = errno == ENOENT || errno == ENODEV;
+		*next_ms = gone ? 0
+				: now_ms + (min_ms > CG_JOB_CPU_RETRY_MS ? min_ms : CG_JOB_CPU_RETRY_MS);
 		return false;
 	}
 	if (used >= limit_usec)

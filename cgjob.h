@@ -74,7 +74,7 @@ int cg_job_cpu_usec(const struct cg_sys *sys, const struct cg_job *job, uint64_t
 
 /* Whether the job has used limit_usec of CPU; if not, *next_ms is when to
  * look again: the soonest it could, running on ncpus CPUs, and at least
- * min_ms from now. */
+ * min_ms from now; 0 once the cgroup is gone (nothing runs there). */
 bool cg_job_check_cpu(const struct cg_sys *sys, const struct cg_job *job, uint64_t limit_usec,
 		      unsigned ncpus, unsigned min_ms, uint64_t now_ms, uint64_t *next_ms);
 

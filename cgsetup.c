@@ -471,13 +471,16 @@ out:
 }
 
 /* made[DIR_*]: which of the three this run made. A directory that was
- * there already may hold anything an earlier run or worker left. */
+ * there already may hold anything an earlier run or worker left. So may
+ * worker/ and jobs/ even when this run made them, if sandbox/ was there
+ * already: an earlier version gave sandbox/ to the worker, whose uid could
+ * rmdir the jobs/ just made and mkdir one of its own before our openat.
+ * Only C's own child sandbox/ is out of its reach (C is root's). */
 static int own_layout(const struct cg_sys *sys, const struct cg_layout *l,
 		      const struct cg_config *cfg, const bool made[3], struct cg_err *err)
 {
-	bool root = sys->maker_uid == 0 && sys->maker_gid == 0;
-	if (own_dir(sys, l->sandbox_fd, DIR_SANDBOX, cfg, root && made[DIR_SANDBOX],
-		    l->sandbox_path, err) < 0 ||
+	bool root = sys->maker_uid == 0 && sys->maker_gid == 0 && made[DIR_SANDBOX];
+	if (own_dir(sys, l->sandbox_fd, DIR_SANDBOX, cfg, root, l->sandbox_path, err) < 0 ||
 	    own_dir(sys, l->worker_fd, DIR_WORKER, cfg, root && made[DIR_WORKER],
 		    l->worker_path, err) < 0 ||
 	    own_dir(sys, l->jobs_fd, DIR_JOBS, cfg, root && made[DIR_JOBS], l->jobs_path,

@@ -198,13 +198,52 @@ int cg_write_all(int fd, const char *text)
 	return 0;
 }
 
-unsigned cg_count_cpus(void)
+unsigned cg_count_cpu_list(const char *list)
 {
-	cpu_set_t set;
-	if (sched_getaffinity(0, sizeof(set), &set) < 0)
-		return 1;
-	int n = CPU_COUNT(&set);
-	return n > 0 ? (unsigned)n : 1;
+	unsigned n = 0;
+	for (const char *p = list; *p && *p != '\n';) {
+		long first, last;
+		const char *end;
+		if (cg_parse_long(p, &end, &first) < 0)
+			return 0;
+		last = first;
+		if (*end == '-' && cg_parse_long(end + 1, &end, &last) < 0)
+			return 0;
+		if (last < first || last - first >= 65536)
+			return 0;
+		n += (unsigned)(last - first + 1);
+		if (*end == ',')
+			end++;
+		else if (*end && *end != '\n')
+			return 0;
+		p = end;
+	}
+	return n;
+}
+
+/* The CPUs of one affinity mask, sized for the kernel's 8192 at most. */
+static unsigned count_affinity(void)
+{
+	static cpu_set_t sets[8192 / CPU_SETSIZE];
+	if (sched_getaffinity(0, sizeof(sets), sets) < 0)
+		return 0;
+	int n = CPU_COUNT_S(sizeof(sets), sets);
+	return n > 0 ? (unsigned)n : 0;
+}
+
+unsigned cg_count_cpus(const char *online)
+{
+	char list[4096];
+	unsigned listed = cg_read_small(AT_FDCWD, online, list, sizeof(list)) > 0
+				  ? cg_count_cpu_list(list)
+				  : 0;
+	unsigned mask = count_affinity();
+	unsigned n = listed > mask ? listed : mask;
+	if (n)
+		return n;
+	cg_log(LOG_DEBUG, "cannot count the CPUs (%s, sched_getaffinity): CPU time is "
+	       "looked at as often as it may be", online);
+	return CG_CPUS_UNKNOWN;
 }
 
 uint64_t cg_sooner(uint64_t a, uint64_t b)

@@ -478,11 +478,13 @@ static void judge(const struct job_run *r, bool started, int status, struct job_
 					 ? (uint64_t)ru.ru_maxrss * 1024 : 0;
 	}
 	/* Killed past a limit by someone else than us: the broker, when a
-	 * job stopped the runner (SIGSTOP) to outlive its limits. */
-	if (!v->limit_hit && v->signal == SIGKILL && r->opt.time_limit_ms &&
-	    v->st.usage_usec >= (uint64_t)r->opt.time_limit_ms * 1000)
+	 * job stopped the runner (SIGSTOP) to outlive its limits. It kills a
+	 * grace past them, and never for memory: an OOM kill stays one. */
+	bool by_broker = r->via_broker && v->signal == SIGKILL && v->st.oom_kill == 0;
+	if (!v->limit_hit && by_broker && r->opt.time_limit_ms &&
+	    v->st.usage_usec >= ((uint64_t)r->opt.time_limit_ms + BROKER_CPU_GRACE_MS) * 1000)
 		v->limit_hit = "cpu";
-	if (!v->limit_hit && v->signal == SIGKILL && r->opt.wall_limit_ms &&
+	if (!v->limit_hit && by_broker && r->opt.wall_limit_ms &&
 	    v->wall_ms >= (uint64_t)r->opt.wall_limit_ms)
 		v->limit_hit = "wall";
 	if (!started)
@@ -547,7 +549,7 @@ int job_main(int argc, char **argv)
 	static struct job_run r;
 	memset(&r, 0, sizeof(r));
 	r.parent_fd = r.broker_fd = -1;
-	r.ncpus = cg_count_cpus();
+	r.ncpus = cg_count_cpus(CG_CPUS_ONLINE);
 	cg_sys_default(&r.sys);
 	cg_job_init(&r.job);
 	switch (parse_job_options(&r.opt, argc, argv, &r.err)) {

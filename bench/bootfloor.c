@@ -60,14 +60,20 @@ static int make(const char *dir, const char *name, int enable)
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+	if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+		perror(path);
 		return -1;
+	}
 	if (!enable)
 		return 0;
 	snprintf(path, sizeof(path), "%s/%s/cgroup.subtree_control", dir, name);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, CONTROLLERS, strlen(CONTROLLERS)) < 0)
+	if (fd < 0 || write(fd, CONTROLLERS, strlen(CONTROLLERS)) < 0) {
+		perror(path);
+		if (fd >= 0)
+			close(fd);
 		return -1;
+	}
 	close(fd);
 	return 0;
 }
@@ -82,8 +88,11 @@ static int layout_and_spawn(const char *c, char **argv)
 	snprintf(sandbox, sizeof(sandbox), "%s/sandbox", c);
 	snprintf(worker, sizeof(worker), "%s/worker", sandbox);
 	if (make(c, "sandbox", 1) < 0 || make(sandbox, "worker", 0) < 0 ||
-	    make(sandbox, "jobs", 1) < 0 || (fd = open(worker, O_RDONLY | O_DIRECTORY)) < 0) {
-		perror("bootfloor: layout");
+	    make(sandbox, "jobs", 1) < 0)
+		return 1;
+	fd = open(worker, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		perror(worker);
 		return 1;
 	}
 	pid = clone_into(fd);

@@ -124,6 +124,8 @@ int main(int argc, char **argv)
 		close(ready[1]);
 		if (pid > 0 && read(ready[0], buf, 1) != 1) {
 			perror("jobfloor: the start byte");
+			kill((pid_t)pid, SIGKILL);
+			reap((pid_t)pid);
 			rmdir(path);
 			return 125;
 		}

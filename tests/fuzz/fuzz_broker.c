@@ -31,7 +31,8 @@ static void check_request(const uint8_t *data, size_t size)
 		return;
 	}
 	const struct cg_limits lim = req.lim;
-	if (req.wall_limit_ms < 0 || req.wall_limit_ms > 86400000 ||
+	if (req.wall_limit_ms < 0 || req.wall_limit_ms > 86400000 || req.time_limit_ms < 0 ||
+	    req.time_limit_ms > 86400000 ||
 	    (lim.memory_max && !cg_valid_limit(lim.memory_max, true)) ||
 	    (lim.pids_max && !cg_valid_limit(lim.pids_max, false)) ||
 	    (lim.cpu_max && !cg_valid_cpu_max(lim.cpu_max)) || lim.max_depth || lim.max_descendants)
@@ -42,7 +43,8 @@ static void check_request(const uint8_t *data, size_t size)
 	if (len < 0 || jobproto_parse_request(again, (size_t)len, &back, &err) < 0)
 		abort();
 	if (!same(lim.memory_max, back.lim.memory_max) || !same(lim.pids_max, back.lim.pids_max) ||
-	    !same(lim.cpu_max, back.lim.cpu_max) || req.wall_limit_ms != back.wall_limit_ms)
+	    !same(lim.cpu_max, back.lim.cpu_max) || req.wall_limit_ms != back.wall_limit_ms ||
+	    req.time_limit_ms != back.time_limit_ms)
 		abort();
 }
 

@@ -784,6 +784,18 @@ START_TEST(test_broker_refuses_other_uids)
 }
 END_TEST
 
+/* Past a limit, the job's cgroup.procs is root's again: its runner, if
+ * the job stopped it before its clone3, can start nothing in it. */
+static void assert_procs_taken_back(const char *dir)
+{
+	char path[PATH_MAX * 2 + 16];
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	uid_t u;
+	gid_t g;
+	fake_owner_of(&fake, path, &u, &g);
+	ck_assert_msg(u == 0 && g == 0, "%s is %d:%d after the limit kill", path, (int)u, (int)g);
+}
+
 /* Granted with wall-limit-ms: past it and the grace, the broker kills
  * the job itself (its runner may be stopped) and keeps the client. */
 START_TEST(test_broker_kills_a_job_past_its_wall_limit)
@@ -791,6 +803,8 @@ START_TEST(test_broker_kills_a_job_past_its_wall_limit)
 	int fd = granted_client("cginit-job 1\nwall-limit-ms 100\n");
 	char dir[PATH_MAX * 2];
 	snprintf(dir, sizeof(dir), "%s/job-1", jobs_path);
+	/* as if the caller were not root */
+	ck_assert_int_eq(fake_chown_at(&fake, jobs_fd, "job-1/cgroup.procs", 4321, 4321), 0);
 	fake_write_text(dir, "cgroup.procs", "4242\n");
 	broker_step(&broker, 0);
 	ck_assert_uint_eq(fake.kills, 0);
@@ -798,6 +812,7 @@ START_TEST(test_broker_kills_a_job_past_its_wall_limit)
 	broker_step(&broker, 0);
 	ck_assert_uint_eq(fake.kills, 1);
 	ck_assert_int_eq(held_jobs(), 1);
+	assert_procs_taken_back(dir);
 	fake.clock_ms += 100000;
 	broker_step(&broker, 0);
 	ck_assert_uint_eq(fake.kills, 1); /* once */
@@ -813,6 +828,7 @@ START_TEST(test_broker_kills_a_job_past_its_cpu_limit)
 	int fd = granted_client("cginit-job 1\ntime-limit-ms 100\n");
 	char dir[PATH_MAX * 2];
 	snprintf(dir, sizeof(dir), "%s/job-1", jobs_path);
+	ck_assert_int_eq(fake_chown_at(&fake, jobs_fd, "job-1/cgroup.procs", 4321, 4321), 0);
 	fake_write_text(dir, "cgroup.procs", "4242\n");
 	fake_write_text(dir, "cpu.stat", "usage_usec 50000\nuser_usec 50000\n");
 	uint64_t limit_ms = 100 + BROKER_CPU_GRACE_MS;
@@ -836,9 +852,29 @@ START_TEST(test_broker_kills_a_job_past_its_cpu_limit)
 	broker_step(&broker, 0);
 	ck_assert_uint_eq(fake.kills, 1);
 	ck_assert_int_eq(held_jobs(), 1);
+	assert_procs_taken_back(dir);
 	fake.clock_ms += 100000;
 	broker_step(&broker, 0);
 	ck_assert_uint_eq(fake.kills, 1); /* once */
+	close(fd);
+}
+END_TEST
+
+/* A job cgroup removed under the broker (jobs/ is the worker's) runs
+ * nothing: the broker stops looking at its cpu.stat, and so stops
+ * waking up for it. */
+START_TEST(test_broker_stops_cpu_checks_of_a_removed_job)
+{
+	fake.clock_step = 0;
+	int fd = granted_client("cginit-job 1\ntime-limit-ms 100\n");
+	ck_assert_int_eq(fake_remove_dir(&fake, jobs_fd, "job-1"), 0);
+	fake.clock_ms += 100 + BROKER_CPU_GRACE_MS;
+	broker_step(&broker, 0);
+	ck_assert_int_eq(held_jobs(), 1);
+	for (size_t i = 0; i < BROKER_CLIENTS; i++)
+		if (broker.clients[i].state == CLIENT_HOLDING)
+			ck_assert_uint_eq(broker.clients[i].cpu_limit_usec, 0);
+	ck_assert_uint_eq(fake.kills, 0);
 	close(fd);
 }
 END_TEST
@@ -858,6 +894,11 @@ START_TEST(test_broker_refuses_its_own_jobs)
 	int second = client_connect();
 	client_recv(second, reply, sizeof(reply), &passed);
 	ck_assert_msg(strstr(reply, "a job of the broker may not ask for more jobs"), "%s", reply);
+	/* the v2 line last, after v1 ones, as on a hybrid host */
+	fake_write_text(dir, "cgroup", "2:name=systemd:/\n1:pids:/\n0::/sandbox/jobs/job-1\n");
+	int fourth = client_connect();
+	client_recv(fourth, reply, sizeof(reply), &passed);
+	ck_assert_msg(strstr(reply, "a job of the broker may not ask for more jobs"), "%s", reply);
 	/* elsewhere, it may */
 	fake_write_text(dir, "cgroup", "0::/sandbox/worker\n");
 	int third = client_connect();
@@ -865,6 +906,7 @@ START_TEST(test_broker_refuses_its_own_jobs)
 	close(first);
 	close(second);
 	close(third);
+	close(fourth);
 }
 END_TEST
 
@@ -919,6 +961,7 @@ static Suite *cgjob_suite(void)
 	tcase_add_test(b, test_broker_refuses_other_uids);
 	tcase_add_test(b, test_broker_kills_a_job_past_its_wall_limit);
 	tcase_add_test(b, test_broker_kills_a_job_past_its_cpu_limit);
+	tcase_add_test(b, test_broker_stops_cpu_checks_of_a_removed_job);
 	tcase_add_test(b, test_broker_refuses_its_own_jobs);
 	suite_add_tcase(s, b);
 	return s;

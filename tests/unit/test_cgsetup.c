@@ -654,6 +654,27 @@ START_TEST(test_layout_made_by_non_root_is_chowned_whole)
 }
 END_TEST
 
+START_TEST(test_children_of_an_old_sandbox_are_chowned_whole)
+{
+	/* sandbox/ is left from an older version that gave it to the
+	 * worker, whose uid could swap a jobs/ of its own in between our
+	 * mkdir and open: worker/ and jobs/, made now, get the full walk. */
+	bootstrap_delegated(1234, 5678);
+	cg_layout_close(&lay);
+	int fd = open_c();
+	ck_assert_int_eq(fake_remove_dir(&fake, fd, "sandbox/worker"), 0);
+	ck_assert_int_eq(fake_remove_dir(&fake, fd, "sandbox/jobs"), 0);
+	fake.n_owners = 0;
+	ck_assert_int_eq(fake_chown_at(&fake, fd, "sandbox", 1234, 5678), 0);
+	bootstrap_delegated(1234, 5678);
+	ck_assert(chowned("sandbox/jobs", "pids.max"));
+	ck_assert(chowned("sandbox/worker", "cgroup.procs"));
+	assert_owner("sandbox", "", 0, 0);
+	assert_owner("sandbox/jobs", "", 1234, 5678);
+	assert_root_owns_all_but("sandbox/jobs", NULL);
+}
+END_TEST
+
 START_TEST(test_rerun_takes_back_what_was_given_away)
 {
 	bootstrap_delegated(1234, 5678);
@@ -1274,6 +1295,7 @@ static Suite *cgsetup_suite(void)
 	tcase_add_test(t, test_delegation_is_minimal);
 	tcase_add_test(t, test_fresh_layout_chowns_only_what_it_delegates);
 	tcase_add_test(t, test_layout_made_by_non_root_is_chowned_whole);
+	tcase_add_test(t, test_children_of_an_old_sandbox_are_chowned_whole);
 	tcase_add_test(t, test_rerun_takes_back_what_was_given_away);
 	tcase_add_test(t, test_job_cgroups_keep_their_owner);
 	tcase_add_test(t, test_stray_cgroups_are_taken_back);

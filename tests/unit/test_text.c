@@ -91,6 +91,22 @@ START_TEST(test_stat_field)
 }
 END_TEST
 
+START_TEST(test_cpu_lists)
+{
+	ck_assert_uint_eq(cg_count_cpu_list("0\n"), 1);
+	ck_assert_uint_eq(cg_count_cpu_list("0-7\n"), 8);
+	ck_assert_uint_eq(cg_count_cpu_list("0-3,8,10-11\n"), 7);
+	ck_assert_uint_eq(cg_count_cpu_list("0-1,3"), 3);
+	ck_assert_uint_eq(cg_count_cpu_list(""), 0);
+	ck_assert_uint_eq(cg_count_cpu_list("3-1\n"), 0);
+	ck_assert_uint_eq(cg_count_cpu_list("0-\n"), 0);
+	ck_assert_uint_eq(cg_count_cpu_list("a\n"), 0);
+	ck_assert_uint_eq(cg_count_cpu_list("0 1\n"), 0);
+	/* an unreadable list leaves the affinity mask, at least 1 */
+	ck_assert_uint_ge(cg_count_cpus("/nonexistent/online"), 1);
+}
+END_TEST
+
 START_TEST(test_error_texts)
 {
 	/* The errors cginit reports read as glibc words them. */
@@ -124,6 +140,7 @@ static Suite *text_suite(void)
 	tcase_add_test(t, test_fmt_null_string);
 	tcase_add_test(t, test_parse_long);
 	tcase_add_test(t, test_stat_field);
+	tcase_add_test(t, test_cpu_lists);
 	tcase_add_test(t, test_error_texts);
 	tcase_add_test(t, test_error_kept_first);
 	suite_add_tcase(s, t);
