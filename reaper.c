@@ -253,6 +253,12 @@ pid_t reaper_spawn(char **argv, const sigset_t *inherited,
 	if (hooks && hooks->cgroup_fd >= 0) {
 		pid = fork_into_cgroup(hooks->cgroup_fd);
 		in_cgroup = pid >= 0;
+		/* ENOENT here is the cgroup's, not the command's. */
+		if (pid == -1)
+			return cg_error(NULL, errno, "clone3 into its cgroup: cannot start %s%s",
+					argv[0], errno == ENOENT || errno == ENODEV
+							 ? " (the cgroup was removed since it was made)"
+							 : "");
 	}
 	if (pid == -2)
 		pid = fork();
