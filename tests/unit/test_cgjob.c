@@ -796,27 +796,41 @@ static void assert_procs_taken_back(const char *dir)
 	ck_assert_msg(u == 0 && g == 0, "%s is %d:%d after the limit kill", path, (int)u, (int)g);
 }
 
-/* Granted with wall-limit-ms: past it and the grace, the broker kills
- * the job itself (its runner may be stopped) and keeps the client. */
-START_TEST(test_broker_kills_a_job_past_its_wall_limit)
+/* Granted req, with a process in jobs/job-1 (its directory in dir) and
+ * its cgroup.procs given to a caller that is not root: the connection. */
+static int running_job(const char *req, char *dir, size_t cap)
 {
-	int fd = granted_client("cginit-job 1\nwall-limit-ms 100\n");
-	char dir[PATH_MAX * 2];
-	snprintf(dir, sizeof(dir), "%s/job-1", jobs_path);
-	/* as if the caller were not root */
+	int fd = granted_client(req);
+	snprintf(dir, cap, "%s/job-1", jobs_path);
 	ck_assert_int_eq(fake_chown_at(&fake, jobs_fd, "job-1/cgroup.procs", 4321, 4321), 0);
 	fake_write_text(dir, "cgroup.procs", "4242\n");
-	broker_step(&broker, 0);
-	ck_assert_uint_eq(fake.kills, 0);
-	fake.clock_ms += 100 + BROKER_WALL_GRACE_MS;
-	broker_step(&broker, 0);
+	return fd;
+}
+
+/* Killed by the broker just now: the client kept, cgroup.procs taken
+ * back, and no second kill however long the job stays. Closes fd. */
+static void assert_killed_once(int fd, const char *dir)
+{
 	ck_assert_uint_eq(fake.kills, 1);
 	ck_assert_int_eq(held_jobs(), 1);
 	assert_procs_taken_back(dir);
 	fake.clock_ms += 100000;
 	broker_step(&broker, 0);
-	ck_assert_uint_eq(fake.kills, 1); /* once */
+	ck_assert_uint_eq(fake.kills, 1);
 	close(fd);
+}
+
+/* Granted with wall-limit-ms: past it and the grace, the broker kills
+ * the job itself (its runner may be stopped) and keeps the client. */
+START_TEST(test_broker_kills_a_job_past_its_wall_limit)
+{
+	char dir[PATH_MAX * 2];
+	int fd = running_job("cginit-job 1\nwall-limit-ms 100\n", dir, sizeof(dir));
+	broker_step(&broker, 0);
+	ck_assert_uint_eq(fake.kills, 0);
+	fake.clock_ms += 100 + BROKER_WALL_GRACE_MS;
+	broker_step(&broker, 0);
+	assert_killed_once(fd, dir);
 }
 END_TEST
 
@@ -825,11 +839,8 @@ END_TEST
 START_TEST(test_broker_kills_a_job_past_its_cpu_limit)
 {
 	fake.clock_step = 0; /* the clock moves only here */
-	int fd = granted_client("cginit-job 1\ntime-limit-ms 100\n");
 	char dir[PATH_MAX * 2];
-	snprintf(dir, sizeof(dir), "%s/job-1", jobs_path);
-	ck_assert_int_eq(fake_chown_at(&fake, jobs_fd, "job-1/cgroup.procs", 4321, 4321), 0);
-	fake_write_text(dir, "cgroup.procs", "4242\n");
+	int fd = running_job("cginit-job 1\ntime-limit-ms 100\n", dir, sizeof(dir));
 	fake_write_text(dir, "cpu.stat", "usage_usec 50000\nuser_usec 50000\n");
 	uint64_t limit_ms = 100 + BROKER_CPU_GRACE_MS;
 	fake.clock_ms += limit_ms - 1;
@@ -850,13 +861,7 @@ START_TEST(test_broker_kills_a_job_past_its_cpu_limit)
 	ck_assert_uint_eq(fake.kills, 0);
 	fake.clock_ms += 1;
 	broker_step(&broker, 0);
-	ck_assert_uint_eq(fake.kills, 1);
-	ck_assert_int_eq(held_jobs(), 1);
-	assert_procs_taken_back(dir);
-	fake.clock_ms += 100000;
-	broker_step(&broker, 0);
-	ck_assert_uint_eq(fake.kills, 1); /* once */
-	close(fd);
+	assert_killed_once(fd, dir);
 }
 END_TEST
 
