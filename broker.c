@@ -432,7 +432,9 @@ void broker_init(struct broker *b, const struct broker_config *cfg, const struct
 	}
 }
 
-/* SCHED_BATCH, whose wake-ups never preempt the running task (sched(7)).
+/* SCHED_BATCH, whose wake-ups do not preempt the running task (the fair
+ * class's wake-up preemption skips batch tasks; sched(7): "mildly
+ * disfavored" on wake-up).
  * A runner's connect wakes the broker before the request is sent, and its
  * hang-up wakes it again while the runner still has its verdict to write:
  * as a normal task, the broker would take the CPU at each, for nothing
