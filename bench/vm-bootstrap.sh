@@ -79,8 +79,8 @@ fi
 command -v qemu-system-x86_64 >/dev/null || not_run "qemu-system-x86_64 not installed (Debian qemu-system-x86)"
 # The harness keeps one directory per kernel package, vm/kernels/PKG/
 # (older harnesses: vm/vmlinuz). Its default kernels (DEFAULT_KERNELS in
-# run.sh, oldest first), the newest first here.
-harness_var() { sed -n "s/^$1=//p" "$ROOT/tests/vm/run.sh" | head -n 1 | tr -d '"'; }
+# tests/vm/kernel.sh, oldest first), the newest first here.
+harness_var() { sed -n "s/^$1=//p" "$ROOT/tests/vm/kernel.sh" | head -n 1 | tr -d '"'; }
 if [[ -n ${BENCH_VM_KERNEL:-} ]]; then
 	k=$BENCH_VM_KERNEL
 	[[ $k == linux-image-* ]] || k=linux-image-$k-amd64

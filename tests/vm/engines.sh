@@ -30,13 +30,11 @@
 # See tests/vm/README.md, "Docker and podman".
 set -euo pipefail
 
-# The kernel, in this one place: the same as run.sh's pin, and its
-# fallback (bookworm main) where apt cannot download it.
-ENGINES_KERNEL=${CGINIT_VM_ENGINES_KERNEL:-linux-image-6.1.0-57-amd64}
-ENGINES_KERNEL_VERSION=6.1.192-3
+# The kernel: one of KERNEL_PINS (tests/vm/kernel.sh, with its version
+# and sha256), and its fallback (bookworm main) where apt cannot download
+# it.
+ENGINES_KERNEL=linux-image-6.1.0-57-amd64
 ENGINES_FALLBACK_KERNEL=linux-image-6.1.0-50-amd64
-ENGINES_FALLBACK_VERSION=6.1.176-1
-[ -n "${CGINIT_VM_ENGINES_KERNEL:-}" ] && ENGINES_KERNEL_VERSION=
 
 # The packages, pinned, all from bookworm main (a machine whose apt sources
 # lack bookworm-security has every one): the engines, and the libraries
@@ -124,74 +122,9 @@ flock -w 900 8 || die "another run holds $ec/lock"
 running=1
 t_start=$(date +%s)
 
-# ---- the kernel: run.sh's cache layout, vm/kernels/<package>/ -------------
-NEED_Y="CGROUPS MEMCG CGROUP_PIDS CGROUP_SCHED CGROUP_FREEZER CGROUP_BPF BPF_SYSCALL PID_NS
-IPC_NS UTS_NS NET_NS USER_NS DEVTMPFS TMPFS BLK_DEV_INITRD SERIAL_8250 SERIAL_8250_CONSOLE SECCOMP"
-
-modinfo_field() { tr '\0' '\n' <"$1" | sed -n "s/^$2=//p" | head -n 1; }
-add_module() {
-	local name=$1 f dep
-	grep -qx "$name" "$kmods/order" 2>/dev/null && return 0
-	f=$(find "$kx/lib/modules" \( -name "$name.ko*" -o -name "${name//_/-}.ko*" \
-		-o -name "${name//-/_}.ko*" \) | head -n 1)
-	[ -n "$f" ] || die "module $name not found in the kernel package"
-	case $f in
-	*.ko) cp "$f" "$kmods/$name.ko" ;;
-	*.ko.xz) xz -dc "$f" >"$kmods/$name.ko" ;;
-	*.ko.zst) zstd -qdc "$f" >"$kmods/$name.ko" ;;
-	*) die "cannot use module file $f" ;;
-	esac
-	for dep in $(modinfo_field "$kmods/$name.ko" depends | tr ',' ' '); do
-		add_module "$dep"
-	done
-	echo "$name" >>"$kmods/order"
-}
-# fetch_kernel PKG VERSION [optional]: as run.sh does it, into the same
-# cache (vmlinuz, config, kernel.version, modules/); sets $kdir
-fetch_kernel() {
-	local pkg=$1 want=$2 optional=${3:-} tmp cfg o got
-	kdir=$vmc/kernels/$pkg
-	if [ -s "$kdir/vmlinuz" ] && [ -s "$kdir/kernel.version" ] && [ -d "$kdir/modules" ]; then
-		got=$(cut -d' ' -f2 "$kdir/kernel.version")
-		if [ -z "$want" ] || [ "$got" = "$want" ]; then
-			say "kernel: cached $(cat "$kdir/kernel.version")"
-			return 0
-		fi
-	fi
-	apt_update_once "$pkg${want:+=$want}"
-	say "kernel: downloading $pkg${want:+ $want}"
-	mkdir -p "$vmc/kernels"
-	tmp=$(mktemp -d "$vmc/kernels/fetch.XXXXXX")
-	chmod 755 "$tmp"
-	(cd "$tmp" && apt-get download -q "$pkg${want:+=$want}" 2>&1 | grep -v unsandboxed >&2) || true
-	if ! ls "$tmp"/*.deb >/dev/null 2>&1; then
-		rm -rf "$tmp"
-		[ -n "$optional" ] && return 1
-		die "apt-get download $pkg${want:+=$want} failed"
-	fi
-	kx=$tmp/x
-	dpkg-deb -x "$tmp"/*.deb "$kx"
-	cfg=$(ls "$kx"/boot/config-* | head -n 1)
-	for o in $NEED_Y; do
-		grep -qx "CONFIG_$o=y" "$cfg" || die "$pkg: CONFIG_$o is not built in"
-	done
-	kmods=$tmp/modules
-	mkdir -p "$kmods"
-	: >"$kmods/order"
-	if grep -qx 'CONFIG_HW_RANDOM_VIRTIO=m' "$cfg"; then
-		grep -qx 'CONFIG_VIRTIO_PCI=m' "$cfg" && add_module virtio_pci
-		add_module virtio-rng
-	fi
-	rm -rf "$kdir"
-	mkdir -p "$tmp/k"
-	mv "$kmods" "$tmp/k/modules"
-	cp "$cfg" "$tmp/k/config"
-	cp "$(ls "$kx"/boot/vmlinuz-* | head -n 1)" "$tmp/k/vmlinuz"
-	echo "$pkg $(dpkg-deb -f "$tmp"/*.deb Version)" >"$tmp/k/kernel.version"
-	mv "$tmp/k" "$kdir"
-	rm -rf "$tmp"
-	say "kernel: cached $(cat "$kdir/kernel.version") in $kdir"
-}
+# ---- the kernel: run.sh's, from the same cache -------------------------------
+# shellcheck source=tests/vm/kernel.sh
+. "$here/kernel.sh"
 
 updated=
 # apt_update_once PKG=VER...: an apt-get update (as root, once) when apt
@@ -418,12 +351,12 @@ scenarios_of() {
 # ---- main ----------------------------------------------------------------
 (
 	flock -w 900 9 || die "another run holds $vmc/lock"
-	if [ -n "$ENGINES_KERNEL_VERSION" ]; then
-		fetch_kernel "$ENGINES_KERNEL" "$ENGINES_KERNEL_VERSION" optional ||
-			{ say "kernel: apt cannot download $ENGINES_KERNEL $ENGINES_KERNEL_VERSION (bookworm-security); using $ENGINES_FALLBACK_KERNEL";
-			  fetch_kernel "$ENGINES_FALLBACK_KERNEL" "$ENGINES_FALLBACK_VERSION"; }
+	if [ -n "${CGINIT_VM_ENGINES_KERNEL:-}" ]; then
+		fetch_kernel "$CGINIT_VM_ENGINES_KERNEL"
 	else
-		fetch_kernel "$ENGINES_KERNEL" ""
+		fetch_kernel "$ENGINES_KERNEL" optional ||
+			{ say "kernel: apt cannot download $ENGINES_KERNEL (bookworm-security); using $ENGINES_FALLBACK_KERNEL";
+			  fetch_kernel "$ENGINES_FALLBACK_KERNEL"; }
 	fi
 	echo "$kdir" >"$ec/kdir"
 ) 9>"$vmc/lock" || die "no kernel"
